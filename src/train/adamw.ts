@@ -1,0 +1,93 @@
+/**
+ * Decoupled AdamW (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization", Algorithm 2), in the form of
+ * torch.optim.AdamW: the weight decay shrinks the parameter directly (p ← p − lr·wd·p) instead of being added
+ * to the gradient, so it is not rescaled by Adam's per-coordinate step sizes.
+ *
+ *   p ← p·(1 − lr·wd)                      (decay; skipped for biases and LayerNorm: every rank-1 parameter)
+ *   m ← β1·m + (1 − β1)·g
+ *   v ← β2·v + (1 − β2)·g²
+ *   p ← p − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
+ *
+ * Defaults are MosaicBERT's (lr 5e-4, betas 0.9/0.98, eps 1e-6, wd 1e-5). Note: Composer's DecoupledAdamW, which
+ * MosaicBERT ran, scales the decay by lr/peakLr instead of lr (p ← p·(1 − wd·lr/peakLr)); `decayScale: 'peak'`
+ * selects that form.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface AdamWConfig {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 'lr': p·(1 − lr·wd) (torch AdamW, the default); 'peak': p·(1 − wd·lr/peakLr) (Composer's DecoupledAdamW). */
+  decayScale: 'lr' | 'peak';
+}
+
+export const DEFAULT_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.98, eps: 1e-6, weightDecay: 1e-5, decayScale: 'lr' };
+
+/** Biases and LayerNorm scales/shifts are rank-1; only matrices (and embeddings) are decayed. */
+export function isDecayed(shape: readonly number[]): boolean {
+  return shape.length >= 2;
+}
+
+/** The multiplier a decayed parameter is scaled by before the Adam step. */
+export function decayFactor(lr: number, peakLr: number, c: AdamWConfig): number {
+  return 1 - c.weightDecay * (c.decayScale === 'peak' ? lr / peakLr : lr);
+}
+
+/** Bias corrections for step t (1-based): 1 − β1ᵗ and 1 − β2ᵗ. */
+export function biasCorrections(t: number, c: AdamWConfig): { bc1: number; bc2: number } {
+  return { bc1: 1 - c.beta1 ** t, bc2: 1 - c.beta2 ** t };
+}
+
+/**
+ * Reference update on plain arrays, in float64 — the formula the tfjs version is tested against.
+ * Mutates p, m, v in place; t is the 1-based step number.
+ */
+export function adamwReferenceStep(
+  p: Float64Array | number[],
+  g: ArrayLike<number>,
+  m: Float64Array | number[],
+  v: Float64Array | number[],
+  t: number,
+  lr: number,
+  peakLr: number,
+  c: AdamWConfig,
+  decayed: boolean,
+): void {
+  const { bc1, bc2 } = biasCorrections(t, c);
+  const shrink = decayed ? decayFactor(lr, peakLr, c) : 1;
+  for (let i = 0; i < p.length; i++) {
+    const gi = g[i]!;
+    m[i] = c.beta1 * m[i]! + (1 - c.beta1) * gi;
+    v[i] = c.beta2 * v[i]! + (1 - c.beta2) * gi * gi;
+    const denom = Math.sqrt(v[i]!) / Math.sqrt(bc2) + c.eps;
+    p[i] = p[i]! * shrink - (lr / bc1) * (m[i]! / denom);
+  }
+}
+
+/** Optimizer state for one parameter: its first and second moments, same shape. */
+export interface Moments {
+  m: tf.Variable;
+  v: tf.Variable;
+}
+
+export function zeroMoments(p: tf.Variable): Moments {
+  return { m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) };
+}
+
+/** One AdamW update of `p` with gradient `g` on the active backend; t is the 1-based step number. */
+export function adamwApply(p: tf.Variable, g: tf.Tensor, s: Moments, t: number, lr: number, peakLr: number, c: AdamWConfig): void {
+  const { bc1, bc2 } = biasCorrections(t, c);
+  const shrink = isDecayed(p.shape) ? decayFactor(lr, peakLr, c) : 1;
+  tf.tidy(() => {
+    const m = tf.add(tf.mul(s.m, c.beta1), tf.mul(g, 1 - c.beta1));
+    const v = tf.add(tf.mul(s.v, c.beta2), tf.mul(tf.square(g), 1 - c.beta2));
+    const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), c.eps);
+    const step = tf.mul(tf.div(m, denom), lr / bc1);
+    const decayed = shrink === 1 ? p : tf.mul(p, shrink);
+    s.m.assign(m);
+    s.v.assign(v);
+    p.assign(tf.sub(decayed, step));
+  });
+}
