@@ -1,0 +1,75 @@
+/**
+ * The flat run configuration: every key a sweep's `defaults`, `matrix`, `include` and `exclude` may set.
+ * Values are scalars so a matrix can vary any of them and RunSummary.config can list them.
+ */
+import { z } from 'zod';
+import { parseDuration, formatDuration } from './duration.js';
+
+export const SIZES = ['tiny', 'mini', 'small', 'medium', 'base', 'large'] as const;
+export const BACKENDS = ['wasm', 'cpu', 'tensorflow', 'webgpu', 'native'] as const;
+
+/** A duration string, normalised to its canonical spelling so `200 ba` and `200ba` give one run id. */
+export const durationField = z.string().transform((text, ctx) => {
+  const d = parseDuration(text);
+  if (typeof d === 'string') {
+    ctx.addIssue({ code: 'custom', message: d });
+    return z.NEVER;
+  }
+  return formatDuration(d);
+});
+
+/** The switchable features a recipe sets (src/config/recipes.ts); optional: a run or recipe may override any. */
+export const recipeFeatureShape = {
+  maskRatio: z.number().gt(0).lt(1).optional(),
+  positions: z.enum(['learned', 'alibi']).optional(),
+  feedForward: z.enum(['gelu', 'geglu']).optional(),
+  unpad: z.boolean().optional(),
+  attentionDropout: z.number().min(0).lt(1).optional(),
+  vocabMultiple: z.number().int().min(1).max(4096).optional(),
+};
+
+/** The keys and their checks; recipe-dependent keys are optional here and filled from the recipe. */
+export const runConfigShape = {
+  recipe: z.string().min(1),
+  size: z.enum(SIZES),
+  duration: durationField,
+  vocabSize: z.number().int().min(16).max(1_000_000),
+  seqLen: z.number().int().min(8).max(8192),
+  batchSize: z.number().int().min(1).max(1_000_000),
+  lr: z.number().positive().max(1),
+  weightDecay: z.number().min(0).max(1),
+  warmup: durationField,
+  finalLrFraction: z.number().min(0).max(1),
+  hiddenDropout: z.number().min(0).lt(1),
+  checkpointEvery: durationField,
+  backend: z.enum(BACKENDS),
+  corpus: z.string().min(1),
+  // Recipe features: unset means "as the recipe says".
+  ...recipeFeatureShape,
+};
+
+export const RunConfigSchema = z.strictObject(runConfigShape);
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+export type RunConfig = z.output<typeof RunConfigSchema>;
+export const RUN_CONFIG_KEYS = Object.keys(runConfigShape) as Array<keyof typeof runConfigShape>;
+
+/** Defaults under every sweep (DESIGN.md: AdamW lr 5e-4, wd 1e-5, warmup 6%, decay to 0.02×). */
+export const BUILTIN_DEFAULTS: Partial<Record<keyof typeof runConfigShape, string | number | boolean>> = {
+  recipe: 'bert',
+  size: 'tiny',
+  vocabSize: 30522,
+  seqLen: 128,
+  batchSize: 32,
+  lr: 5e-4,
+  weightDecay: 1e-5,
+  warmup: '0.06dur',
+  finalLrFraction: 0.02,
+  hiddenDropout: 0.1,
+  checkpointEvery: '50ba',
+  backend: 'wasm',
+  corpus: 'default',
+};
+
+/** A scalar a matrix cell may hold. */
+export const scalar = z.union([z.string(), z.number(), z.boolean()]);
+export type Scalar = z.infer<typeof scalar>;

@@ -1,0 +1,89 @@
+/**
+ * RunSpec: one pretraining run (+ its fine-tuning) as expanded from a sweep, the record `mbench run` executes.
+ * Its `id` is a short hash of the canonical spec (keys sorted at every level), so re-expanding a sweep finds
+ * the same runs whatever the key order in the file; it is the run's folder name.
+ */
+import { createHash } from 'node:crypto';
+import type { Scalar } from './runConfig.js';
+import type { FINETUNE_SUITES } from './sweepSchema.js';
+
+export const RUN_SPEC_SCHEMA_VERSION = 1;
+
+export interface FinetuneSpec {
+  suite: Exclude<(typeof FINETUNE_SUITES)[number], 'none'>;
+  /** null: every task of the suite. */
+  tasks: string[] | null;
+  seeds: number[];
+  glueDir: string | null;
+}
+
+export interface MockSpec {
+  stepMs: number;
+  /** Exit with this code instead of finishing (from the sweep's mock.failSeeds). */
+  failWithExitCode: number | null;
+}
+
+/** An intermediate checkpoint of a run evaluated as its own Pareto point (sweep `evalAt`). */
+export interface IntermediatePoint {
+  id: string;
+  name: string;
+  /** Where in the run, as a canonical duration (`100ba`, `0.5dur`). */
+  at: string;
+}
+
+export interface RunSpec {
+  schemaVersion: typeof RUN_SPEC_SCHEMA_VERSION;
+  id: string;
+  sweep: string;
+  /** Human-readable, e.g. `mosaic-tiny-200ba-s1`; not unique by itself across include'd variants. */
+  name: string;
+  runner: 'train' | 'mock';
+  recipe: string;
+  /** The sweep's baseline recipe (for Pareto speedups). */
+  baseline: string;
+  /** Every run-config key, resolved (recipe features filled in), without the seed: RunSummary.config. */
+  config: Record<string, Scalar>;
+  seed: number;
+  finetune: FinetuneSpec | null;
+  devices: number;
+  pricePerDeviceHour: number | null;
+  intermediates: IntermediatePoint[];
+  mock: MockSpec | null;
+}
+
+/** Everything that changes what a run computes; the id hashes exactly this. Price, names and the sweep do not. */
+export function identity(spec: Omit<RunSpec, 'id' | 'intermediates'> & { evalAt: string[] }): unknown {
+  return {
+    schemaVersion: spec.schemaVersion,
+    runner: spec.runner,
+    recipe: spec.recipe,
+    config: spec.config,
+    seed: spec.seed,
+    finetune: spec.finetune,
+    devices: spec.devices,
+    evalAt: spec.evalAt,
+    mock: spec.mock,
+  };
+}
+
+/** JSON with object keys sorted at every level (arrays keep their order). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** 12 hex digits of SHA-256 of the canonical JSON: 48 bits, collisions negligible for any sweep. */
+export function shortHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
+}

@@ -1,0 +1,97 @@
+/**
+ * The sweep file schema (sweeps/*.yaml). One file describes a study: a grid of pretraining runs (`matrix` over
+ * any run-config key, GitHub-Actions-style `include`/`exclude`), pretraining seeds, the fine-tuning suite and its
+ * seeds, devices and price (for cost), and optional intermediate evaluation points (`evalAt`).
+ * docs/sweeps.md is the user-facing reference; keep the two in step.
+ */
+import { z } from 'zod';
+import { durationField, recipeFeatureShape, RUN_CONFIG_KEYS, runConfigShape } from './runConfig.js';
+
+type ConfigKey = (typeof RUN_CONFIG_KEYS)[number];
+
+/** The schema of one config key's value, without the "unset" option. */
+function valueSchema(key: ConfigKey): z.ZodType {
+  const s = runConfigShape[key] as z.ZodType;
+  return s instanceof z.ZodOptional ? (s.unwrap() as z.ZodType) : s;
+}
+
+const partialConfigShape = Object.fromEntries(RUN_CONFIG_KEYS.map((k) => [k, valueSchema(k).optional()])) as {
+  [K in ConfigKey]: z.ZodOptional<z.ZodType>;
+};
+
+/** Some config keys with their values: `defaults`, `include`/`exclude` entries. */
+export const PartialConfigSchema = z.strictObject(partialConfigShape);
+
+const matrixAxesShape = Object.fromEntries(
+  RUN_CONFIG_KEYS.map((k) => [k, z.array(valueSchema(k)).min(1, { message: 'empty: list at least one value' }).optional()]),
+) as { [K in ConfigKey]: z.ZodOptional<z.ZodArray<z.ZodType>> };
+
+export const MatrixSchema = z.strictObject({
+  ...matrixAxesShape,
+  include: z.array(PartialConfigSchema).optional(),
+  exclude: z.array(PartialConfigSchema).optional(),
+});
+
+/** A named recipe: a base recipe plus feature overrides (for ablations). */
+export const RecipeSchema = z.strictObject({
+  base: z.string().min(1),
+  ...recipeFeatureShape,
+});
+
+export const FINETUNE_SUITES = ['micro-glue', 'glue', 'none'] as const;
+
+export const FinetuneSchema = z.strictObject({
+  suite: z.enum(FINETUNE_SUITES),
+  /** A subset of the suite's tasks; all of them when absent. */
+  tasks: z.array(z.string().min(1)).min(1).optional(),
+  /** Fine-tuning seeds: every task is fine-tuned once per seed and the scores averaged. */
+  seeds: z.array(z.number().int().min(0)).min(1).default([1]),
+  /** The GLUE data folder (suite: glue). */
+  glueDir: z.string().min(1).optional(),
+});
+
+export const SlurmSchema = z.strictObject({
+  partition: z.string().min(1).optional(),
+  /** Time limit per array task, in sbatch's syntax (e.g. `4:00:00`). */
+  time: z.string().min(1).optional(),
+  cpusPerTask: z.number().int().min(1).optional(),
+  gpusPerTask: z.number().int().min(0).optional(),
+  mem: z.string().min(1).optional(),
+  /** At most this many array tasks at once (`--array=…%N`). */
+  concurrency: z.number().int().min(1).optional(),
+  /** More sbatch options, one per list entry (passed as separate arguments, never through a shell). */
+  extraArgs: z.array(z.string()).default([]),
+});
+
+export const MockSchema = z.strictObject({
+  /** Simulated milliseconds of real time each mock step sleeps. */
+  stepMs: z.number().min(0).max(60_000).default(10),
+  /** Pretraining seeds whose mock runs fail with exit code 3 (to test failure reporting). */
+  failSeeds: z.array(z.number().int()).default([]),
+});
+
+export const SweepFileSchema = z.strictObject({
+  schemaVersion: z.literal(1).optional(),
+  /** The study's name: results go to <results>/<name>/. */
+  name: z.string().min(1),
+  description: z.string().optional(),
+  /** The recipe Pareto speedups are measured against. */
+  baseline: z.string().min(1).default('bert'),
+  /** `train` runs the real engine; `mock` fakes deterministic runs (tests, dry plumbing checks). */
+  runner: z.enum(['train', 'mock']).default('train'),
+  recipes: z.record(z.string(), RecipeSchema).optional(),
+  defaults: PartialConfigSchema.optional(),
+  matrix: MatrixSchema,
+  /** Pretraining seeds: every matrix combination runs once per seed. */
+  seeds: z.array(z.number().int().min(0)).min(1).default([1]),
+  finetune: FinetuneSchema.optional(),
+  /** Intermediate checkpoints evaluated as extra Pareto points (e.g. [0.25dur, 0.5dur] or [100ba]). */
+  evalAt: z.array(durationField).min(1).optional(),
+  devices: z.number().int().min(1).default(1),
+  pricePerDeviceHour: z.number().min(0).optional(),
+  slurm: SlurmSchema.optional(),
+  mock: MockSchema.optional(),
+});
+
+export type SweepFile = z.output<typeof SweepFileSchema>;
+export type PartialConfig = z.output<typeof PartialConfigSchema>;

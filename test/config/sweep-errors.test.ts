@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSweep, planFromSource } from '../../src/config/expand.js';
+import { YamlSource } from '../../src/config/yamlSource.js';
+import { BadFileError } from '../../src/errors.js';
+
+const plan = (text: string) => planFromSource(YamlSource.parse('s.yaml', text));
+const HEAD = 'name: bad\nrunner: mock\ndefaults: { duration: 10ba }\n';
+
+function rejects(text: string, pattern: RegExp): void {
+  assert.throws(
+    () => plan(text),
+    (err: unknown) => {
+      assert.ok(err instanceof BadFileError, `expected a BadFileError, got ${String(err)}`);
+      assert.match(err.message, pattern);
+      return true;
+    },
+  );
+}
+
+test('a YAML syntax error names the line and column', () => {
+  rejects('name: x\nmatrix:\n  recipe: [bert\n', /^s\.yaml:4:1: YAML syntax error/);
+  rejects('name: x\nname: y\n', /^s\.yaml:2:1: YAML syntax error: Map keys must be unique/);
+});
+
+test('an unknown key is an error at its line with a did-you-mean', () => {
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\n  sise: [tiny]\n', /^s\.yaml:6:3: matrix\.sise: unknown key 'sise' \(did you mean 'size'\?\)/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\nfinetune: { suite: glue, sedes: [1] }\n', /finetune\.sedes: unknown key 'sedes' \(did you mean 'seeds'\?\)/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\nzzzzzz: 1\n', /unknown key 'zzzzzz'; known keys: schemaVersion, name/);
+});
+
+test('bad values name the key: an unknown size, a malformed duration, an unknown recipe', () => {
+  rejects(HEAD + 'matrix:\n  size: [tiny, huge]\n', /s\.yaml:5:16: matrix\.size\[1\]: Invalid option/);
+  rejects(HEAD + 'matrix:\n  duration: [10ba, 20xx]\n', /matrix\.duration\[1\]: '20xx' is not a duration/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert, mosiac]\n', /unknown recipe 'mosiac' \(did you mean 'mosaic'\?\)/);
+  rejects(HEAD.replace('10ba', '0.5dur') + 'matrix:\n  recipe: [bert]\n', /is a fraction/);
+});
+
+test('an empty matrix, an include matching nothing, duplicate runs are errors', () => {
+  rejects(HEAD + 'matrix: {}\n', /the matrix is empty/);
+  rejects(HEAD + 'matrix:\n  recipe: []\n', /s\.yaml:5:11: matrix\.recipe: empty/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\n  size: [tiny]\n  include:\n    - recipe: mosaik\n      lr: 0.001\n', /s\.yaml:8:7: matrix\.include\[0\]: include entry \{recipe: mosaik, lr: 0\.001\} matches no combination/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert, bert]\n', /duplicate run: \{recipe: bert\} seed 1 is the same run as \{recipe: bert\} seed 1/);
+  // spelled differently, the same duration
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\n  duration: [10ba, 10 ba]\n', /duplicate run/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\nseeds: [1, 1]\n', /duplicate run/);
+});
+
+test('names that could escape the results folder are refused', () => {
+  rejects(HEAD.replace('name: bad', 'name: ../escape') + 'matrix:\n  recipe: [bert]\n', /s\.yaml:1:7: name: sweep name '\.\.\/escape' cannot be used as a folder name/);
+  rejects(HEAD.replace('name: bad', 'name: "a $(rm -rf x)"') + 'matrix:\n  recipe: [bert]\n', /cannot be used as a folder name/);
+});
+
+test('the baseline must be a recipe with runs; glue needs its folder; evalAt must fall inside some run', () => {
+  rejects(HEAD + 'baseline: mosaic\nmatrix:\n  recipe: [bert]\n', /baseline recipe 'mosaic' has no run/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\nfinetune: { suite: glue }\n', /needs glueDir/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\nevalAt: [20ba]\n', /evalAt: no run is longer/);
+  rejects(HEAD + 'matrix:\n  recipe: [bert]\nevalAt: [100tok]\n', /evalAt\[0\]: '100tok' cannot be compared/);
+});
+
+test('a missing or empty file is an error naming it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mbench-sweep-'));
+  assert.throws(() => loadSweep(join(dir, 'nope.yaml')), /nope\.yaml: cannot read \(ENOENT\)/);
+  writeFileSync(join(dir, 'empty.yaml'), '# nothing\n');
+  assert.throws(() => loadSweep(join(dir, 'empty.yaml')), /empty\.yaml: the file is empty/);
+});
