@@ -12,6 +12,8 @@ export interface SpecialTokenIds {
 export interface TokenizerInfo {
   /** Content hash of the vocabulary and normalisation settings; stored in every checkpoint. */
   id: string;
+  /** Human-readable name, e.g. `bert-base-uncased` or `wordpiece-8192-default` (added by the data stage). */
+  name?: string;
   vocabSize: number;
   special: SpecialTokenIds;
 }
