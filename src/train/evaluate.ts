@@ -1,0 +1,34 @@
+/**
+ * MLM evaluation on held-out data: always 15% masking (EVAL_MASK_RATIO), no dropout, the same masks at every
+ * evaluation of a run (keyed on the seed and the batch index), so evaluations are comparable across steps.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { PretrainSource } from '../data/types.js';
+import { EVAL_MASK_RATIO, maskTokens } from './masking.js';
+import { streamFor } from './rng.js';
+import type { TrainableMlm } from './types.js';
+
+export interface MlmEvaluation {
+  /** Mean cross-entropy over every masked token of every batch. */
+  loss: number;
+  accuracy: number;
+  maskedTokens: number;
+}
+
+export function evaluateMlm(model: TrainableMlm, source: PretrainSource, seed: number, batchSize: number, seqLen: number, maxBatches: number): MlmEvaluation {
+  const batches = source.evalBatches(batchSize, seqLen, maxBatches);
+  let lossSum = 0;
+  let correct = 0;
+  let masked = 0;
+  batches.forEach((b, i) => {
+    const m = maskTokens(b.inputIds, b.attentionMask, EVAL_MASK_RATIO, source.tokenizer.special, source.tokenizer.vocabSize, streamFor(seed, 'eval-mask', i));
+    const [loss, right] = tf.tidy(() => {
+      const out = model.mlmLoss({ batchSize, seqLen, inputIds: m.inputIds, attentionMask: b.attentionMask, labels: m.labels }, null);
+      return [out.loss.dataSync()[0]!, out.correct.dataSync()[0]!];
+    });
+    lossSum += loss * m.maskedCount;
+    correct += right;
+    masked += m.maskedCount;
+  });
+  return masked === 0 ? { loss: NaN, accuracy: NaN, maskedTokens: 0 } : { loss: lossSum / masked, accuracy: correct / masked, maskedTokens: masked };
+}

@@ -1,0 +1,232 @@
+/**
+ * The pretraining loop: `pretrain(options, hooks)` trains a masked-language model on a PretrainSource for a
+ * duration, writes metrics.jsonl and checkpoints under `outDir`, resumes from the newest checkpoint there, and
+ * returns the run's PretrainResult (summary.json's `pretrain` record).
+ *
+ * Deterministic from the seed: weights are initialised from it, and masking, dropout and data order use
+ * generators keyed on (seed, step), so an interrupted and resumed run takes the same steps as an uninterrupted one.
+ * Wall-clock time counts only training steps; evaluation, checkpoint writes and metric lines are excluded.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import type { DataCursor, PretrainSource } from '../data/types.js';
+import type { MlmBatch, ModelConfig } from '../model/types.js';
+import type { PretrainResult } from '../results/summary.js';
+import { appendJsonLine } from '../results/atomic.js';
+import { checkpointsDir, metricsPath } from '../results/store.js';
+import { UserError } from '../errors.js';
+import { mbenchVersion } from '../version.js';
+import { DEFAULT_ADAMW, type AdamWConfig } from './adamw.js';
+import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgress } from './checkpoint.js';
+import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, type Duration } from './duration.js';
+import { evaluateMlm } from './evaluate.js';
+import { registerAllGradients } from './gradients.js';
+import { maskTokens } from './masking.js';
+import { AdamWOptimizer } from './optimizer.js';
+import { findResumePoint, trimMetrics } from './resume.js';
+import { seedFor, streamFor } from './rng.js';
+import { learningRate, type LrSchedule } from './schedule.js';
+import { approximateTrainFlops, modelFlopsUtilisation, tokensPerSecond } from './throughput.js';
+import type { MetricsRecord, ProgressEvent, TrainableMlm } from './types.js';
+
+export interface PretrainOptions {
+  /** Recipe name for records (`bert`, `mosaic`, an ablation). */
+  recipe: string;
+  model: ModelConfig;
+  /** Builds the model with weights initialised from `seed`. */
+  createModel: (config: ModelConfig, seed: number) => TrainableMlm;
+  source: PretrainSource;
+  /** Run folder: metrics.jsonl and checkpoints/ go here. */
+  outDir: string;
+  /** Length of the run: `200ba`, `6400sp`, `1e6tok`, `2ep`, or wall-clock `30s`/`5m`/`1.5h`. */
+  duration: string | Duration;
+  seed: number;
+  batchSize: number;
+  seqLen: number;
+  /** Fraction of real tokens masked in training (mosaic 0.3, bert 0.15). */
+  maskRatio: number;
+  peakLr?: number;
+  /** Warmup length, any duration unit (default `0.06dur`). */
+  warmup?: string;
+  /** LR multiplier at the end of the run (default 0.02). */
+  finalLrRatio?: number;
+  adamw?: Partial<AdamWConfig>;
+  /** Global gradient-norm clip (default 1.0; 0 disables). */
+  clipNorm?: number;
+  /** Evaluate every N steps (0: only at the end) on `evalBatches` held-out batches (0: never). */
+  evalEvery?: number;
+  evalBatches?: number;
+  /** Checkpoint every N steps (0: only at the end); keep the newest `keepCheckpoints` (0: all). */
+  checkpointEvery?: number;
+  keepCheckpoints?: number;
+  /** Continue from the newest checkpoint in outDir (default true); false refuses a folder that has one. */
+  resume?: boolean;
+  backend: string;
+  device: string;
+  devices?: number;
+  /** Device peak float32 FLOP/s, for MFU; null when unknown. */
+  peakFlopsPerSecond: number | null;
+}
+
+export interface PretrainHooks {
+  onProgress?(e: ProgressEvent): void;
+  onEval?(e: { step: number; loss: number; accuracy: number }): void;
+  onCheckpoint?(path: string, step: number): void;
+  onResume?(e: { path: string; step: number; finished: boolean }): void;
+  /** Stop after the current step; a checkpoint is written and the call rejects with a UserError. */
+  signal?: AbortSignal;
+}
+
+export const PRETRAIN_DEFAULTS = {
+  peakLr: 5e-4,
+  warmup: '0.06dur',
+  finalLrRatio: 0.02,
+  clipNorm: 1.0,
+  evalEvery: 0,
+  evalBatches: 4,
+  checkpointEvery: 100,
+  keepCheckpoints: 3,
+} as const;
+
+export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = {}): Promise<PretrainResult> {
+  const o = { ...PRETRAIN_DEFAULTS, ...options };
+  const adamw: AdamWConfig = { ...DEFAULT_ADAMW, ...options.adamw };
+  const duration = typeof o.duration === 'string' ? parseDuration(o.duration, 'duration') : o.duration;
+  const warmup = parseDuration(o.warmup, 'warmup', { allowZero: true });
+  const stepCtx = { batchSize: o.batchSize, tokensPerSample: o.seqLen, samplesPerEpoch: o.source.samplesPerEpoch };
+  const totalSteps = isWallClock(duration) ? null : durationSteps(duration, stepCtx);
+  const budgetSeconds = isWallClock(duration) ? durationSeconds(duration) : null;
+  const schedule: LrSchedule = {
+    peakLr: o.peakLr,
+    finalRatio: o.finalLrRatio,
+    warmupFraction: durationFraction(warmup, { ...stepCtx, totalSteps: totalSteps ?? undefined, totalSeconds: budgetSeconds ?? undefined }),
+  };
+  if (o.seqLen > o.model.maxSeqLen) throw new UserError(`--seq ${o.seqLen} is longer than the model's maxSeqLen ${o.model.maxSeqLen}`);
+  if (o.source.tokenizer.vocabSize > o.model.vocabSize) {
+    throw new UserError(`the tokenizer has ${o.source.tokenizer.vocabSize} ids but the model's vocabulary has ${o.model.vocabSize}`);
+  }
+  const training: CheckpointHeader['training'] = {
+    duration: duration.text, warmup: warmup.text, batchSize: o.batchSize, seqLen: o.seqLen, maskRatio: o.maskRatio,
+    peakLr: o.peakLr, finalLrRatio: o.finalLrRatio, clipNorm: o.clipNorm, beta1: adamw.beta1, beta2: adamw.beta2,
+    eps: adamw.eps, weightDecay: adamw.weightDecay, decayScale: adamw.decayScale, seed: o.seed,
+  };
+  const ckptDir = checkpointsDir(o.outDir);
+  const metricsFile = metricsPath(o.outDir);
+
+  // 1. Find and check the resume point before writing anything.
+  const resume = findResumePoint(ckptDir, { recipe: o.recipe, model: o.model, tokenizerId: o.source.tokenizer.id, training });
+  if (resume && o.resume === false) throw new UserError(`${o.outDir} already holds checkpoints (${resume.path}); choose another --out or allow resuming`);
+
+  // 2. Build the model and optimizer; restore them from the checkpoint.
+  await registerAllGradients();
+  const model = o.createModel(o.model, o.seed);
+  const optimizer = new AdamWOptimizer(model.weights, adamw, o.clipNorm);
+  try {
+    let step = 0;
+    let cursor: DataCursor = { epoch: 0, position: 0, seed: o.seed };
+    let progress: RunProgress = { samples: 0, tokens: 0, trainSeconds: 0, flops: 0, lastLoss: null, evalLoss: null, evalAccuracy: null };
+    if (resume) {
+      const problem = optimizer.loadArrays(resume.arrays);
+      if (problem) throw new UserError(`${resume.path}: cannot resume from this checkpoint: ${problem}`);
+      ({ step, cursor, progress } = resume.header);
+      hooks.onResume?.({ path: resume.path, step, finished: resume.header.finished });
+      trimMetrics(metricsFile, step);
+      if (resume.header.finished) return result();
+    } else if (existsSync(metricsFile)) {
+      rmSync(metricsFile); // metrics of a run killed before its first checkpoint
+    }
+
+    // 3. Train.
+    const params = model.weights.reduce((n, w) => n + w.variable.size, 0);
+    const sessionStart = { step, seconds: progress.trainSeconds };
+    const done = (): boolean => (totalSteps !== null ? step >= totalSteps : progress.trainSeconds >= budgetSeconds!);
+    while (!done()) {
+      const t0 = performance.now();
+      const frac = totalSteps !== null ? step / totalSteps : progress.trainSeconds / budgetSeconds!;
+      const lr = learningRate(frac, schedule);
+      const raw = o.source.batch(cursor, o.batchSize, o.seqLen);
+      const masked = maskTokens(raw.inputIds, raw.attentionMask, o.maskRatio, o.source.tokenizer.special, o.source.tokenizer.vocabSize, streamFor(o.seed, 'mask', step));
+      const batch: MlmBatch = { batchSize: o.batchSize, seqLen: o.seqLen, inputIds: masked.inputIds, attentionMask: raw.attentionMask, labels: masked.labels };
+      const dropoutSeed = seedFor(o.seed, 'dropout', step);
+      const { loss, gradNorm } = optimizer.step(() => model.mlmLoss(batch, dropoutSeed).loss, step + 1, lr, o.peakLr);
+      const seconds = (performance.now() - t0) / 1000;
+      if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1} (loss ${loss}); try a lower --lr`);
+      const realTokens = raw.attentionMask.reduce((n, m) => n + m, 0);
+      step++;
+      cursor = raw.next;
+      progress = {
+        ...progress,
+        samples: progress.samples + o.batchSize,
+        tokens: progress.tokens + realTokens,
+        trainSeconds: progress.trainSeconds + seconds,
+        flops: progress.flops + (model.trainFlops?.(batch) ?? approximateTrainFlops(params, realTokens)),
+        lastLoss: loss,
+      };
+      const tps = tokensPerSecond(progress.tokens, progress.trainSeconds);
+      log({ kind: 'train', step, loss, lr, gradNorm, tokens: realTokens, samples: progress.samples, trainSeconds: progress.trainSeconds, tokensPerSecond: tps, time: new Date().toISOString() });
+      hooks.onProgress?.({ step, totalSteps, loss, lr, tokensPerSecond: tps, trainSeconds: progress.trainSeconds, budgetSeconds, etaSeconds: eta() });
+      const last = done();
+      if (!last && o.evalEvery > 0 && step % o.evalEvery === 0) runEval();
+      if (hooks.signal?.aborted) {
+        checkpoint(false);
+        throw new UserError(`interrupted at step ${step}; the checkpoint in ${ckptDir} resumes it when the same command is run again`, 130);
+      }
+      if (!last && o.checkpointEvery > 0 && step % o.checkpointEvery === 0) checkpoint(false);
+    }
+
+    // 4. Final evaluation and checkpoint.
+    runEval();
+    checkpoint(true);
+    return result();
+
+    function eta(): number | null {
+      const steps = step - sessionStart.step;
+      if (budgetSeconds !== null) return Math.max(0, budgetSeconds - progress.trainSeconds);
+      if (steps < 2 || totalSteps === null) return null;
+      return ((progress.trainSeconds - sessionStart.seconds) / steps) * (totalSteps - step);
+    }
+    function log(r: MetricsRecord): void {
+      appendJsonLine(metricsFile, r);
+    }
+    function runEval(): void {
+      if (o.evalBatches <= 0) return;
+      const t0 = performance.now();
+      const e = evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, o.evalBatches);
+      progress = { ...progress, evalLoss: e.loss, evalAccuracy: e.accuracy };
+      log({ kind: 'eval', step, evalLoss: e.loss, evalAccuracy: e.accuracy, maskedTokens: e.maskedTokens, evalSeconds: (performance.now() - t0) / 1000, time: new Date().toISOString() });
+      hooks.onEval?.({ step, loss: e.loss, accuracy: e.accuracy });
+    }
+    function checkpoint(finished: boolean): void {
+      const path = writeCheckpoint(
+        ckptDir,
+        {
+          mbenchVersion, createdAt: new Date().toISOString(), step, totalSteps, finished, recipe: o.recipe, model: o.model,
+          tokenizerId: o.source.tokenizer.id, training, seed: o.seed, rng: { scheme: 'keyed-splitmix32', seed: o.seed, step }, cursor, progress,
+        },
+        optimizer.toArrays(),
+      );
+      pruneCheckpoints(ckptDir, o.keepCheckpoints);
+      hooks.onCheckpoint?.(path, step);
+    }
+    function result(): PretrainResult {
+      return {
+        steps: step,
+        samples: progress.samples,
+        tokens: progress.tokens,
+        wallSeconds: progress.trainSeconds,
+        flops: progress.flops,
+        tokensPerSecond: tokensPerSecond(progress.tokens, progress.trainSeconds),
+        mfu: modelFlopsUtilisation(progress.flops, progress.trainSeconds, o.peakFlopsPerSecond, o.devices ?? 1),
+        finalLoss: progress.lastLoss ?? NaN,
+        evalLoss: progress.evalLoss,
+        evalAccuracy: progress.evalAccuracy,
+        backend: o.backend,
+        device: o.device,
+        devices: o.devices ?? 1,
+      };
+    }
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}

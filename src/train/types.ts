@@ -1,0 +1,60 @@
+/**
+ * What the training loop needs from a model, and what it tells its caller. The real encoder (src/model) is
+ * adapted to `TrainableMlm` in model-adapter.ts; tests use a small stand-in.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { MlmBatch, MlmOutput, ModelConfig } from '../model/types.js';
+
+export interface NamedWeight {
+  /** Stable name, the key of this weight in checkpoints (e.g. `encoder.0.attention.qkv.kernel`). */
+  name: string;
+  variable: tf.Variable;
+}
+
+export interface TrainableMlm {
+  readonly config: ModelConfig;
+  /** Trainable weights in a stable order. */
+  readonly weights: readonly NamedWeight[];
+  /** Masked-token MLM loss on `batch`; dropoutSeed null means evaluation (no dropout). Runs under a gradient tape. */
+  mlmLoss(batch: MlmBatch, dropoutSeed: number | null): MlmOutput;
+  /** Analytical training FLOPs (forward + backward) of one step on `batch`, when the model can count them. */
+  trainFlops?(batch: MlmBatch): number;
+  dispose(): void;
+}
+
+/** One line of metrics.jsonl. */
+export type MetricsRecord =
+  | {
+      kind: 'train';
+      step: number;
+      loss: number;
+      lr: number;
+      gradNorm: number;
+      /** Real tokens in this step's batch and in the run so far. */
+      tokens: number;
+      samples: number;
+      trainSeconds: number;
+      tokensPerSecond: number;
+      time: string;
+    }
+  | {
+      kind: 'eval';
+      step: number;
+      evalLoss: number;
+      evalAccuracy: number;
+      maskedTokens: number;
+      evalSeconds: number;
+      time: string;
+    };
+
+/** Progress a caller can display; `etaSeconds` is null for the first steps. */
+export interface ProgressEvent {
+  step: number;
+  totalSteps: number | null;
+  loss: number;
+  lr: number;
+  tokensPerSecond: number;
+  trainSeconds: number;
+  budgetSeconds: number | null;
+  etaSeconds: number | null;
+}
