@@ -1,31 +1,22 @@
 /**
  * Training durations as sweep files write them (Composer-style units, DESIGN.md "Durations"):
  * `ba` steps, `sp` samples, `tok` tokens, `ep` epochs, `dur` fraction of the run (warmup only),
- * and wall-clock `s`/`m`/`h`. The config stage only parses and compares them; the training loop owns
- * what they mean at run time.
+ * and wall-clock `s`/`m`/`h`. The training loop (src/train/duration.ts) parses them and owns what they mean at
+ * run time; the config stage normalises their spelling (so run ids agree) and compares them (for evalAt).
  */
-export const DURATION_UNITS = ['ba', 'sp', 'tok', 'ep', 'dur', 's', 'm', 'h'] as const;
-export type DurationUnit = (typeof DURATION_UNITS)[number];
+import { UserError } from '../errors.js';
+import { durationSeconds, isWallClock, parseDuration as parseTrainDuration, type Duration } from '../train/duration.js';
 
-export interface Duration {
-  value: number;
-  unit: DurationUnit;
-}
+export type { Duration };
 
-const DURATION_RE = /^\s*([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)\s*(ba|sp|tok|ep|dur|s|m|h)\s*$/i;
-
-/** Parses `200ba`, `1.5h`, `0.06dur`, `2e6tok`; returns a message instead of throwing. */
+/** Parses `200ba`, `1.5h`, `0.06dur`, `2e6tok` with the training loop's parser; returns its message instead of throwing. */
 export function parseDuration(text: string): Duration | string {
-  const m = DURATION_RE.exec(text);
-  if (!m) return `'${text}' is not a duration: write a positive number and a unit (${DURATION_UNITS.join(', ')}), e.g. 200ba or 30m`;
-  const value = Number(m[1]);
-  const unit = m[2]!.toLowerCase() as DurationUnit;
-  if (!(value > 0) || !Number.isFinite(value)) return `duration '${text}' must be positive`;
-  if ((unit === 'ba' || unit === 'sp' || unit === 'tok') && !Number.isInteger(value)) {
-    return `duration '${text}' must be a whole number of ${unit}`;
+  try {
+    return parseTrainDuration(text, 'duration');
+  } catch (err) {
+    if (err instanceof UserError) return err.message.replace(/^duration: /, '');
+    throw err;
   }
-  if (unit === 'dur' && value > 1) return `duration '${text}' is a fraction of the run and must be at most 1dur`;
-  return { value, unit };
 }
 
 /** The canonical spelling (`200ba`, `0.5h`): equal durations have equal strings, so run ids agree. */
@@ -34,11 +25,8 @@ export function formatDuration(d: Duration): string {
 }
 
 /** Seconds for wall-clock units, null for the others. */
-export function durationSeconds(d: Duration): number | null {
-  if (d.unit === 's') return d.value;
-  if (d.unit === 'm') return d.value * 60;
-  if (d.unit === 'h') return d.value * 3600;
-  return null;
+function seconds(d: Duration): number | null {
+  return isWallClock(d) ? durationSeconds(d) : null;
 }
 
 /**
@@ -48,8 +36,8 @@ export function durationSeconds(d: Duration): number | null {
 export function fractionOf(point: Duration, total: Duration): number | null {
   if (point.unit === 'dur') return point.value;
   if (point.unit === total.unit) return point.value / total.value;
-  const ps = durationSeconds(point);
-  const ts = durationSeconds(total);
+  const ps = seconds(point);
+  const ts = seconds(total);
   if (ps !== null && ts !== null) return ps / ts;
   return null;
 }

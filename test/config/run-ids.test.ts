@@ -23,7 +23,7 @@ pricePerDeviceHour: 2.5
 finetune: { seeds: [1, 2], suite: micro-glue }
 seeds: [1, 2]
 matrix:
-  duration: [10 ba, 20ba]
+  duration: [1e1ba, 20ba]
   recipe: [bert, mosaic]
 defaults: { batchSize: 4, seqLen: 32, size: tiny }
 runner: mock

@@ -1,0 +1,51 @@
+/**
+ * The files of a run folder besides the store's summary/metrics/checkpoints (src/results/store.ts):
+ *   spec.json       the RunSpec, written by `mbench sweep` before anything runs
+ *   lock            held while a process runs it (./lock.ts)
+ *   attempts.jsonl  one line per start: pid, host, time, the step it resumed from
+ *   failure.json    the last failure (exit code, message, log); removed when the run starts again
+ *   run.log         the run's output when started by the local executor
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunSpec } from '../config/runSpec.js';
+import { readJson, writeJsonAtomic } from '../results/atomic.js';
+import { BadFileError } from '../errors.js';
+
+export const specPath = (dir: string): string => join(dir, 'spec.json');
+export const attemptsPath = (dir: string): string => join(dir, 'attempts.jsonl');
+export const failurePath = (dir: string): string => join(dir, 'failure.json');
+export const runLogPath = (dir: string): string => join(dir, 'run.log');
+
+export interface FailureRecord {
+  exitCode: number | null;
+  signal: string | null;
+  message: string;
+  logPath: string | null;
+  host: string;
+  at: string;
+}
+
+/** Writes spec.json unless an identical one is there (a spec with this id never changes, by construction). */
+export function writeSpec(dir: string, spec: RunSpec): void {
+  const text = JSON.stringify(spec, null, 2) + '\n';
+  if (existsSync(specPath(dir)) && readFileSync(specPath(dir), 'utf8') === text) return;
+  writeJsonAtomic(specPath(dir), spec);
+}
+
+export function readSpec(dir: string): RunSpec {
+  const spec = readJson<RunSpec>(specPath(dir));
+  if (!spec || typeof spec !== 'object' || typeof spec.id !== 'string' || typeof spec.config !== 'object') {
+    throw new BadFileError(specPath(dir), 'not a run spec (expected the fields id, config, seed …); rerun `mbench sweep` to rewrite it');
+  }
+  return spec;
+}
+
+export function readFailure(dir: string): FailureRecord | null {
+  if (!existsSync(failurePath(dir))) return null;
+  try {
+    return readJson<FailureRecord>(failurePath(dir));
+  } catch {
+    return null;
+  }
+}
