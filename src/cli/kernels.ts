@@ -1,11 +1,95 @@
+/** `mbench kernels`: kernel throughput table, JSON export, baselines and the CI regression check. */
 import type { CommandModule } from 'yargs';
 import { UserError } from '../errors.js';
 import { handler } from './common.js';
+import { activateBackend, checkBackendName, knownBackends } from '../../kernels/bench/backend.js';
+import { compareResults } from '../../kernels/bench/compare.js';
+import { baselinePath, checkSameClock, loadBaseline, saveRecord } from '../../kernels/bench/record.js';
+import { allCases, filterCases } from '../../kernels/bench/registry.js';
+import { measureKernels, repeatWork } from '../../kernels/bench/suite.js';
+import { resultsTable, shapeText, verdictTable } from '../../kernels/bench/table.js';
 
-export const command: CommandModule = {
+interface KernelsArgs {
+  backend: string;
+  filter?: string;
+  time: number;
+  rounds: number;
+  json?: string;
+  compare?: string;
+  threshold: string;
+  'save-baseline'?: string;
+  list: boolean;
+  'plant-slowdown'?: string;
+}
+
+/** '10%' or '0.1' → 0.1. */
+export function parseThreshold(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
+  if (!(value >= 0 && value < 10)) throw new UserError(`--threshold '${text}' is not a percentage like 10% (or a fraction like 0.1)`);
+  return value;
+}
+
+export const command: CommandModule<object, KernelsArgs> = {
   command: 'kernels',
-  describe: '(kernels: not built yet)',
-  handler: handler(() => {
-    throw new UserError("'mbench kernels' is not built yet");
+  describe: 'Measure kernel throughput (table, JSON) and check for regressions against a baseline',
+  builder: (y) =>
+    y
+      .option('backend', { type: 'string', default: 'wasm', describe: `tfjs backend: ${knownBackends.join(', ')}` })
+      .option('filter', { type: 'string', describe: "comma-separated case patterns: substrings ('attention,mini') or globs ('ffn-*/base')" })
+      .option('time', { type: 'number', default: 500, describe: 'measuring time per case, ms (split into --rounds; the calibration adds a third)' })
+      .option('rounds', { type: 'number', default: 10, describe: 'calibration/case pairs per case: the samples the regression check compares' })
+      .option('json', { type: 'string', describe: 'also write the results record to this file' })
+      .option('compare', { type: 'string', describe: 'baseline record to compare with (results/kernels/baseline-<backend>.json); exit 1 on a regression' })
+      .option('threshold', { type: 'string', default: '10%', describe: 'with --compare: slowdown beyond which (and beyond its noise) a case fails' })
+      .option('save-baseline', { type: 'string', describe: 'write the results as a baseline (default path results/kernels/baseline-<backend>.json)' })
+      .option('list', { type: 'boolean', default: false, describe: 'list the cases (after --filter) and exit' })
+      .option('plant-slowdown', { type: 'string', hidden: true, describe: 'cases matching this filter do their work twice (to test the check)' })
+      .example('$0 kernels', 'every case on wasm, about a minute')
+      .example('$0 kernels --filter attention --time 2000', 'attention cases only, longer')
+      .example('$0 kernels --compare results/kernels/baseline-wasm.json --threshold 10%', 'the CI regression check'),
+  handler: handler(async (args: KernelsArgs) => {
+    // 1. Validate everything a user can get wrong before spending a minute measuring.
+    if (!(args.time > 0)) throw new UserError(`--time ${args.time} must be a positive number of milliseconds`);
+    if (!Number.isInteger(args.rounds) || args.rounds < 2) throw new UserError(`--rounds ${args.rounds} must be an integer ≥ 2`);
+    const threshold = parseThreshold(args.threshold);
+    let cases = filterCases(allCases(), args.filter);
+    if (args['plant-slowdown'] !== undefined) {
+      const slowed = new Set(filterCases(cases, args['plant-slowdown']).map((c) => c.name));
+      cases = cases.map((c) => (slowed.has(c.name) ? repeatWork(c, 2) : c));
+    }
+    if (args.list) {
+      for (const c of cases) process.stdout.write(`${c.name}\t${shapeText(c.shape)}\n`);
+      return;
+    }
+    checkBackendName(args.backend);
+    const baseline = args.compare !== undefined ? loadBaseline(args.compare, args.backend) : undefined;
+
+    // 2. Measure.
+    const backend = await activateBackend(args.backend);
+    if (baseline && args.compare !== undefined) checkSameClock(args.compare, baseline, backend.clock);
+    const started = performance.now();
+    const record = await measureKernels(cases, backend, { timeMs: args.time, rounds: args.rounds }, (m) =>
+      process.stderr.write(`kernels: ${m} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`),
+    );
+
+    // 3. Write and print.
+    saveRecord(`results/kernels/${backend.name}.json`, record);
+    if (args.json !== undefined) saveRecord(args.json, record);
+    process.stdout.write(resultsTable(record) + '\n');
+    const errored = record.cases.filter((c) => c.state === 'errored');
+    if (errored.length) process.stderr.write(`kernels: ${errored.length} case(s) errored: ${errored.map((c) => c.name).join(', ')}\n`);
+    if (args['save-baseline'] !== undefined) {
+      const path = args['save-baseline'] || baselinePath(backend.name);
+      saveRecord(path, record);
+      process.stderr.write(`kernels: baseline written to ${path}\n`);
+    }
+    if (baseline) {
+      if (baseline.device !== record.device) process.stderr.write(`kernels: note: baseline was measured on ${baseline.device}; ratios still compare\n`);
+      const comparison = compareResults(baseline.cases, record.cases, { threshold, confidence: 0.95 });
+      process.stdout.write(`\ncompared with ${args.compare}\n${verdictTable(comparison)}\n`);
+      return comparison.regressed ? 1 : 0;
+    }
+    return 0;
   }),
 };
