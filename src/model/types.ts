@@ -56,3 +56,33 @@ export interface MlmOutput {
   /** Number of masked tokens in the batch. */
   maskedCount: number;
 }
+
+/** Named weights for checkpoints: values and shapes keyed by stable name (e.g. `layer.0.attn.q.w`). */
+export interface NamedWeights {
+  values: Map<string, Float32Array>;
+  shapes: Map<string, number[]>;
+}
+
+/** A trainable weight under its stable (checkpoint) name. `variable.name` is internal and unique per model. */
+export interface ModelWeight {
+  name: string;
+  variable: tf.Variable;
+}
+
+/**
+ * The pretraining model (src/model/encoder.ts builds it). `dropoutSeed` null means evaluation (no dropout);
+ * a number seeds every dropout mask of the call, so a step is reproducible. `mlmLoss` is meant to run inside
+ * tf.variableGrads / tf.grads.
+ */
+export interface MlmModel {
+  readonly config: ModelConfig;
+  readonly weights: readonly ModelWeight[];
+  parameterCount(): number;
+  mlmLoss(batch: MlmBatch, dropoutSeed: number | null): MlmOutput;
+  /** Analytical training FLOPs (forward + backward) of one step on `batch` (src/engine/flops.ts). */
+  trainFlops(batch: MlmBatch): number;
+  exportWeights(): NamedWeights;
+  /** Replaces every weight; throws a UserError naming `source` on a missing, extra or mis-shaped weight. */
+  importWeights(weights: NamedWeights, source?: string): void;
+  dispose(): void;
+}

@@ -1,0 +1,96 @@
+/**
+ * Multi-head self-attention core on padded rows, with an additive bias that carries ALiBi and the key mask.
+ *
+ * ALiBi (Press et al. 2022, "Train Short, Test Long", §3): head h of H adds −m_h·|i − j| to the score of query
+ * i and key j, with slopes m_h = 2^(−8h/H), h = 1…H, for H a power of two; otherwise the slopes of the nearest
+ * lower power of two n, followed by every other slope of 2n (the paper's reference code). The encoder is
+ * bidirectional, so the bias is symmetric in i − j, as in MosaicBERT.
+ *
+ * Contract:
+ * - `attentionBias({batch, seq, heads, keyMask, alibi})` → [B,h,T,T] (or [1,h,T,T]) additive bias: ALiBi
+ *   (when asked) plus −1e4·(1 − keyMask[b,j]) so pad keys get no weight. Constant, no gradient.
+ * - `attention(q, k, v [B·T,H], bias, opts) → [B·T,H]`:
+ *   softmax(q·kᵀ/√d + bias)·v per head (d = H/heads), with optional dropout on the probabilities.
+ *   Both products go through batchMatMul (XNNPACK 2-D slices on wasm) with explicit transposes.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { dropout } from './dropout.js';
+import { batchMatMul } from './matmul.js';
+
+/** Large enough that exp(score − 1e4) underflows to 0 in float32, small enough to stay finite in sums. */
+export const MASK_BIAS = -1e4;
+
+/** ALiBi slopes for `heads` heads (see the file comment). */
+export function alibiSlopes(heads: number): number[] {
+  const powerOfTwo = (n: number) => Array.from({ length: n }, (_, h) => 2 ** ((-8 * (h + 1)) / n));
+  const n = 2 ** Math.floor(Math.log2(heads));
+  if (n === heads) return powerOfTwo(heads);
+  const extra = powerOfTwo(2 * n).filter((_, i) => i % 2 === 0);
+  return [...powerOfTwo(n), ...extra.slice(0, heads - n)];
+}
+
+/** ALiBi values [heads, seq, seq]: −m_h·|i − j|, as a Float32Array (row-major). */
+export function alibiValues(heads: number, seq: number): Float32Array {
+  const out = new Float32Array(heads * seq * seq);
+  alibiSlopes(heads).forEach((m, h) => {
+    for (let i = 0; i < seq; i++) for (let j = 0; j < seq; j++) out[(h * seq + i) * seq + j] = -m * Math.abs(i - j);
+  });
+  return out;
+}
+
+export interface AttentionBiasOptions {
+  batch: number;
+  seq: number;
+  heads: number;
+  /** [B·T] 1 for real tokens, 0 for pads; omitted means no padding. */
+  keyMask?: Uint8Array;
+  alibi: boolean;
+}
+
+/** The additive attention bias [B or 1, heads, T, T] (see the contract above). */
+export function attentionBias(o: AttentionBiasOptions): tf.Tensor4D {
+  return tf.tidy(() => {
+    const parts: tf.Tensor[] = [];
+    if (o.alibi) parts.push(tf.tensor4d(alibiValues(o.heads, o.seq), [1, o.heads, o.seq, o.seq]));
+    if (o.keyMask) {
+      const keys = new Float32Array(o.keyMask.length);
+      for (let i = 0; i < keys.length; i++) keys[i] = o.keyMask[i] ? 0 : MASK_BIAS;
+      parts.push(tf.tensor4d(keys, [o.batch, 1, 1, o.seq]));
+    }
+    if (parts.length === 0) return tf.zeros([1, o.heads, o.seq, o.seq]) as tf.Tensor4D;
+    if (parts.length === 1) {
+      const p = parts[0]!;
+      return (p.shape[1] === o.heads ? p : tf.tile(p, [1, o.heads, o.seq, 1])) as tf.Tensor4D;
+    }
+    return tf.add(parts[0]!, parts[1]!) as tf.Tensor4D;
+  });
+}
+
+export interface AttentionOptions {
+  batch: number;
+  seq: number;
+  heads: number;
+  /** Dropout on the attention probabilities (training only). */
+  dropoutRate?: number;
+  dropoutSeed?: number;
+}
+
+/**
+ * q, k, v [B·T,H] (padded rows) → context [B·T,H]. `bias` [B|1, heads, T, T] is added to the scaled scores.
+ */
+export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bias: tf.Tensor4D, o: AttentionOptions): tf.Tensor2D {
+  const { batch, seq, heads } = o;
+  const hidden = q.shape[1];
+  const d = hidden / heads;
+  const groups = batch * heads;
+  const byHead = (x: tf.Tensor2D, perm: number[], shape: [number, number, number]) =>
+    tf.reshape(tf.transpose(tf.reshape(x, [batch, seq, heads, d]), perm), shape) as tf.Tensor3D;
+  const qh = byHead(tf.mul(q, 1 / Math.sqrt(d)) as tf.Tensor2D, [0, 2, 1, 3], [groups, seq, d]); // [G,T,d]
+  const khT = byHead(k, [0, 2, 3, 1], [groups, d, seq]); // [G,d,T]
+  const vh = byHead(v, [0, 2, 1, 3], [groups, seq, d]); // [G,T,d]
+  const scores = tf.add(tf.reshape(batchMatMul(qh, khT), [batch, heads, seq, seq]), bias); // [B,h,T,T]
+  let probs = tf.softmax(scores) as tf.Tensor4D;
+  if (o.dropoutRate && o.dropoutRate > 0) probs = dropout(probs, o.dropoutRate, o.dropoutSeed ?? 0);
+  const context = batchMatMul(tf.reshape(probs, [groups, seq, seq]) as tf.Tensor3D, vh); // [G,T,d]
+  return tf.reshape(tf.transpose(tf.reshape(context, [batch, heads, seq, d]), [0, 2, 1, 3]), [batch * seq, hidden]) as tf.Tensor2D;
+}

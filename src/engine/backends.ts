@@ -1,0 +1,138 @@
+/**
+ * tfjs backend selection. `useBackend(name)` loads and activates one of:
+ *   wasm        default; XNNPACK SIMD, single-threaded under Node, works offline (bundled)
+ *   cpu         plain JavaScript; only for tiny tests (bundled)
+ *   tensorflow  libtensorflow through @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node (user-installed)
+ *   webgpu      @tensorflow/tfjs-backend-webgpu on Dawn for Node (the `webgpu` package) (user-installed)
+ *   native      mbench's own native addon backend (src/engine/native), when built
+ * The optional packages are optional peerDependencies: `npm install` never fetches them. Asking for a backend
+ * whose package is missing is a UserError naming what to install. Every backend computes in float32 (tfjs
+ * has no bf16), so recipes that use bf16 on GPUs run in full precision here.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { UserError, checkName } from '../errors.js';
+import { registerAllGradients } from '../train/gradients.js';
+import { deviceInfo, type DeviceInfo } from './device.js';
+
+export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'webgpu', 'native'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export const DEFAULT_BACKEND: BackendName = 'wasm';
+
+/** Versions the optional packages must match: one tfjs-core must serve every backend. */
+export const TFJS_VERSION = '4.22.0';
+
+const INSTALL: Record<BackendName, string> = {
+  wasm: '@tensorflow/tfjs-backend-wasm (a dependency: run npm install)',
+  cpu: '@tensorflow/tfjs-backend-cpu (a dependency: run npm install)',
+  tensorflow: `npm install @tensorflow/tfjs-node@${TFJS_VERSION} (or @tensorflow/tfjs-node-gpu@${TFJS_VERSION} with CUDA)`,
+  webgpu: `npm install webgpu @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}`,
+  native: 'build the native addon (see src/engine/native)',
+};
+
+export interface BackendStatus {
+  name: BackendName;
+  available: boolean;
+  /** Why it is (not) available: the package found, or what to install. */
+  detail: string;
+}
+
+/** Imports a module by a computed name, so TypeScript does not need it installed. */
+async function importOptional(specifier: string): Promise<Record<string, unknown> | null> {
+  try {
+    return (await import(specifier)) as Record<string, unknown>;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return null;
+    throw new UserError(`${specifier} is installed but failed to load: ${(err as Error).message}`);
+  }
+}
+
+const nativeIndex = fileURLToPath(new URL('./native/index.ts', import.meta.url));
+
+/** Loads the packages behind a backend and registers it with tfjs; returns a status (no activation). */
+async function load(name: BackendName): Promise<BackendStatus> {
+  const ok = (detail: string): BackendStatus => ({ name, available: true, detail });
+  const missing = (detail: string): BackendStatus => ({ name, available: false, detail });
+  switch (name) {
+    case 'wasm':
+      await import('@tensorflow/tfjs-backend-wasm');
+      return ok(`@tensorflow/tfjs-backend-wasm ${TFJS_VERSION}, single-threaded SIMD`);
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      return ok(`@tensorflow/tfjs-backend-cpu ${TFJS_VERSION} (slow; for tiny tests)`);
+    case 'tensorflow': {
+      for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+        if (tf.findBackendFactory('tensorflow')) return ok(`${pkg} (libtensorflow)`);
+        if ((await importOptional(pkg)) === null) continue;
+        if (!tf.findBackendFactory('tensorflow'))
+          return missing(`${pkg} loaded a different @tensorflow/tfjs-core; install version ${TFJS_VERSION} so npm shares one`);
+        return ok(`${pkg} (libtensorflow)`);
+      }
+      return missing(`not installed: ${INSTALL.tensorflow}`);
+    }
+    case 'webgpu': {
+      if (tf.findBackendFactory('webgpu')) return ok('@tensorflow/tfjs-backend-webgpu on Dawn');
+      const dawn = await importOptional('webgpu');
+      if (dawn === null) return missing(`not installed: ${INSTALL.webgpu}`);
+      const g = globalThis as { navigator?: { gpu?: unknown } };
+      if (!g.navigator?.gpu) {
+        Object.assign(globalThis, dawn['globals'] as object);
+        g.navigator = { ...(g.navigator ?? {}), gpu: (dawn['create'] as (flags: string[]) => unknown)([]) };
+      }
+      if ((await importOptional('@tensorflow/tfjs-backend-webgpu')) === null) return missing(`not installed: ${INSTALL.webgpu}`);
+      return ok('@tensorflow/tfjs-backend-webgpu on Dawn (webgpu)');
+    }
+    case 'native': {
+      if (tf.findBackendFactory('native')) return ok('mbench native addon');
+      if (!existsSync(nativeIndex)) return missing(`not built: ${INSTALL.native}`);
+      const mod = await importOptional(nativeIndex);
+      const register = mod && Object.entries(mod).find(([k, v]) => /^register/i.test(k) && typeof v === 'function');
+      if (!register) return missing('src/engine/native/index.ts exports no register function');
+      try {
+        await (register[1] as () => unknown)();
+      } catch (err) {
+        return missing(`native addon failed to register: ${(err as Error).message}`);
+      }
+      return tf.findBackendFactory('native') ? ok('mbench native addon') : missing('the native register function did not register a backend');
+    }
+  }
+}
+
+/** Availability of every backend (loads what is installed; activates nothing). */
+export async function probeBackends(): Promise<BackendStatus[]> {
+  const out: BackendStatus[] = [];
+  for (const name of BACKEND_NAMES) {
+    try {
+      out.push(await load(name));
+    } catch (err) {
+      out.push({ name, available: false, detail: (err as Error).message });
+    }
+  }
+  return out;
+}
+
+export interface ActiveBackend extends DeviceInfo {
+  name: BackendName;
+}
+
+/** Loads and activates a backend by name; a missing one is a UserError saying what to install. */
+export async function useBackend(name: string = DEFAULT_BACKEND): Promise<ActiveBackend> {
+  const backend = checkName('backend', name, BACKEND_NAMES);
+  const status = await load(backend);
+  if (!status.available) throw new UserError(`backend '${backend}' is not available: ${status.detail}`);
+  // tfjs-core's Node entry registers no op gradients; the kernels differentiate through core ops too.
+  await registerAllGradients();
+  let activated = false;
+  try {
+    activated = await tf.setBackend(backend);
+    await tf.ready();
+  } catch (err) {
+    throw new UserError(`backend '${backend}' failed to start: ${(err as Error).message}`);
+  }
+  if (!activated || tf.getBackend() !== backend) throw new UserError(`backend '${backend}' failed to start (no usable device?)`);
+  // tfjs-cpu prints a "install tfjs-node" banner on first use; mbench's own message covers that.
+  if (backend === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  return { name: backend, ...deviceInfo(backend) };
+}
