@@ -1,0 +1,50 @@
+/**
+ * Stage 2: group points by (kind, recipe, configuration) — runs that differ only in their pretraining seed —
+ * and describe each group: mean, sd and 95% Student-t interval of x, y, hours and every task score.
+ */
+import { describe } from './stats.js';
+import type { Aggregate, ParetoPoint, Stat } from './types.js';
+
+/** Points whose x and y are both known. */
+export type PlacedPoint = ParetoPoint & { x: number; y: number };
+
+export const aggregateKey = (p: Pick<ParetoPoint, 'kind' | 'recipe' | 'configKey'>): string =>
+  `${p.kind === 'reference' ? 'ref:' : p.kind === 'intermediate' ? 'ckpt:' : ''}${p.recipe}|${p.configKey}`;
+
+const statOf = (values: number[]): Stat | null => (values.length ? describe(values) : null);
+
+export function aggregate(points: readonly PlacedPoint[]): Aggregate[] {
+  const groups = new Map<string, PlacedPoint[]>();
+  for (const p of points) {
+    const key = aggregateKey(p);
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  const out: Aggregate[] = [];
+  for (const [key, group] of groups) {
+    const first = group[0]!;
+    const taskNames = [...new Set(group.flatMap((p) => Object.keys(p.tasks)))].sort();
+    const tasks: Record<string, Stat> = {};
+    for (const t of taskNames) {
+      const s = statOf(group.flatMap((p) => (p.tasks[t] === undefined ? [] : [p.tasks[t]!])));
+      if (s) tasks[t] = s;
+    }
+    out.push({
+      key,
+      kind: first.kind,
+      recipe: first.recipe,
+      configKey: first.configKey,
+      config: first.config,
+      seeds: group.map((p) => p.seed),
+      runIds: group.map((p) => p.id),
+      x: describe(group.map((p) => p.x)),
+      y: describe(group.map((p) => p.y)),
+      hours: statOf(group.flatMap((p) => (p.hours === null ? [] : [p.hours]))),
+      tasks,
+      onRecipeFrontier: false,
+      onOverallFrontier: false,
+    });
+  }
+  return out.sort((a, b) => a.recipe.localeCompare(b.recipe) || a.x.mean - b.x.mean || a.key.localeCompare(b.key));
+}

@@ -1,0 +1,120 @@
+/**
+ * Stage 3: from normalized points to the whole analysis — placement on the chosen axes (runs missing a value
+ * are excluded and counted), aggregation over seeds, frontiers per recipe and overall, curve fits and
+ * speedups vs the baseline. Pure: the same points and options always give the same report.
+ */
+import { UserError, didYouMean } from '../errors.js';
+import { parseYAxis, xOf, yOf, missingReason } from './axes.js';
+import { aggregate, type PlacedPoint } from './aggregate.js';
+import { fitSaturating } from './fit.js';
+import { paretoFrontier, strictFrontier } from './frontier.js';
+import { speedups, type RecipeCurve } from './speedup.js';
+import type { RawPoint } from './load.js';
+import type { Aggregate, Exclusion, ParetoPoint, ParetoReport, ReferenceRule, XAxis } from './types.js';
+
+export interface AnalyseOptions {
+  sweep: string | null;
+  x: XAxis;
+  /** 'score' or a task name. */
+  y: string;
+  /** Recipe to compare against; default `bert` when present, else no speedups. */
+  baseline?: string | null;
+  /** Extra score levels (fractions) to time every recipe at. */
+  levels?: number[];
+  rules?: ReferenceRule[];
+  /** Count intermediate checkpoints in frontiers, fits and speedups (they are always drawn). */
+  includeIntermediate?: boolean;
+}
+
+export const DEFAULT_BASELINE = 'bert';
+
+export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoReport {
+  const tasks = [...new Set(raw.flatMap((p) => Object.keys(p.tasks)))].sort();
+  const yAxis = parseYAxis(opts.y, tasks);
+  const includeIntermediate = opts.includeIntermediate ?? false;
+  const warnings: string[] = [];
+
+  // 3a. place every point on the axes; a point missing either value is excluded, with the reason.
+  const points: ParetoPoint[] = raw.map((p) => ({ ...p, x: xOf(p, opts.x), y: yOf(p, yAxis) }));
+  const excluded: Exclusion[] = [];
+  const placed: PlacedPoint[] = [];
+  for (const p of points) {
+    if (p.x === null || p.y === null) excluded.push({ id: p.id, name: p.name, reason: missingReason(p.x, p.y, opts.x, yAxis) });
+    else placed.push(p as PlacedPoint);
+  }
+  if (excluded.length) {
+    warnings.push(`${excluded.length} of ${points.length} run${points.length === 1 ? '' : 's'} excluded: ${summarizeReasons(excluded)}`);
+  }
+  if (placed.length === 0) {
+    throw new UserError(
+      `no run can be placed on --x ${opts.x} / --y ${yAxis}: all ${points.length} excluded (${summarizeReasons(excluded)})`,
+    );
+  }
+
+  // 3b. aggregate over seeds; 3c. frontiers over the aggregates that count.
+  const aggregates = aggregate(placed);
+  const counts = (a: Aggregate): boolean => a.kind !== 'intermediate' || includeIntermediate;
+  const xy = (a: Aggregate) => ({ x: a.x.mean, y: a.y.mean, a });
+  const recipes = [...new Set(aggregates.map((a) => a.recipe))].sort();
+  const recipeFrontiers: Record<string, string[]> = {};
+  const curves = new Map<string, RecipeCurve>();
+  for (const recipe of recipes) {
+    const own = aggregates.filter((a) => a.recipe === recipe && counts(a)).map(xy);
+    const front = paretoFrontier(own);
+    for (const f of front) f.a.onRecipeFrontier = true;
+    recipeFrontiers[recipe] = front.map((f) => f.a.key);
+    // 3d. the saturating fit, on every counted run of the recipe (seeds as replicates, not their means).
+    const runs = placed.filter((p) => p.recipe === recipe && (p.kind !== 'intermediate' || includeIntermediate));
+    curves.set(recipe, { recipe, points: own.map(({ x, y }) => ({ x, y })), fit: runs.length ? fitSaturating(recipe, runs) : null });
+  }
+  const overall = paretoFrontier(aggregates.filter(counts).map(xy));
+  for (const f of overall) f.a.onOverallFrontier = true;
+
+  // 3e. speedups vs the baseline.
+  let baseline: string | null = opts.baseline ?? (recipes.includes(DEFAULT_BASELINE) ? DEFAULT_BASELINE : null);
+  if (opts.baseline && !recipes.includes(opts.baseline)) {
+    throw new UserError(`--baseline '${opts.baseline}' is not a recipe in these results${didYouMean(opts.baseline, recipes)}; recipes: ${recipes.join(', ')}`);
+  }
+  let speeds: ParetoReport['speedups'] = [];
+  const baseCurve = baseline ? curves.get(baseline) : undefined;
+  if (baseline && baseCurve && baseCurve.points.length) {
+    const others = recipes.filter((r) => r !== baseline).map((r) => curves.get(r)!).filter((c) => c.points.length);
+    const levels = strictFrontier(baseCurve.points).map((p) => p.y);
+    speeds = speedups(baseCurve, others, levels, opts.levels ?? []);
+  } else if (baseline) {
+    warnings.push(`baseline '${baseline}' has no full-schedule runs to compare against`);
+    baseline = null;
+  } else if (recipes.length > 1) {
+    warnings.push(`no baseline: no recipe named '${DEFAULT_BASELINE}'; choose one with --baseline RECIPE for speedups`);
+  }
+  const intermediates = aggregates.filter((a) => a.kind === 'intermediate').length;
+  if (intermediates && !includeIntermediate) {
+    warnings.push(`${intermediates} intermediate-checkpoint point${intermediates === 1 ? '' : 's'} drawn but not counted in frontiers (add --intermediate to count them)`);
+  }
+
+  return {
+    schemaVersion: 1,
+    sweep: opts.sweep,
+    x: opts.x,
+    y: yAxis,
+    baseline,
+    includeIntermediate,
+    recipes,
+    tasks,
+    points,
+    excluded,
+    aggregates,
+    recipeFrontiers,
+    overallFrontier: overall.map((f) => f.a.key),
+    fits: [...curves.values()].flatMap((c) => (c.fit ? [c.fit] : [])),
+    speedups: speeds,
+    rules: opts.rules ?? [],
+    warnings,
+  };
+}
+
+function summarizeReasons(excluded: readonly Exclusion[]): string {
+  const counts = new Map<string, number>();
+  for (const e of excluded) counts.set(e.reason, (counts.get(e.reason) ?? 0) + 1);
+  return [...counts].map(([reason, n]) => `${n} with ${reason}`).join(', ');
+}

@@ -1,0 +1,152 @@
+/**
+ * Stage 4b: the main chart, after MosaicBERT's Figure 1 — score vs pretraining time (or cost), one coloured
+ * line per recipe through its Pareto frontier, a 95% CI band over pretraining seeds around it, every
+ * configuration as a point (dominated ones faint, intermediate checkpoints and reference points in their own
+ * shapes), the overall frontier as a grey staircase under everything, and dotted reference rules.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { yTitle } from '../axes.js';
+import type { ParetoReport } from '../types.js';
+import { chartData, KIND_LABEL, type ChartData } from './data.js';
+import { CHART_CONFIG, PALETTE, SHAPES } from './style.js';
+
+export const CHART_WIDTH = 640;
+export const CHART_HEIGHT = 400;
+
+const AXIS_TITLES: Record<ParetoReport['x'], string> = {
+  hours: 'time',
+  cost: 'cost',
+  tokens: 'tokens',
+  flops: 'compute',
+};
+
+export function colorScale(data: ChartData) {
+  return { domain: data.recipes, range: data.recipes.map((_, i) => PALETTE[i % PALETTE.length]!) };
+}
+
+/** Shapes for the sources present, so the legend lists only those. */
+/** Colour by recipe, baseline first; legend symbols opaque although bands are faint. */
+export function colorEncoding(data: ChartData) {
+  return {
+    field: 'recipe',
+    type: 'nominal' as const,
+    title: 'Recipe',
+    scale: colorScale(data),
+    sort: data.recipes,
+    legend: { symbolOpacity: 1, symbolType: 'circle' },
+  };
+}
+
+export function shapeScale(data: ChartData) {
+  const present = new Set(data.rows.map((r) => r.kind));
+  const kinds = Object.values(KIND_LABEL).filter((k) => present.has(k));
+  return { domain: kinds, range: kinds.map((k) => SHAPES[k]!) };
+}
+
+export function paretoSpec(report: ParetoReport, data: ChartData = chartData(report)): TopLevelSpec {
+  const xField = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true, nice: true } };
+  const yField = { field: 'y', type: 'quantitative' as const, title: yTitle(report.y), scale: { zero: false, nice: true } };
+  const color = colorEncoding(data);
+  const seeds = Math.max(...data.rows.map((r) => r.n));
+  const subtitle = [
+    seeds > 1
+      ? `Mean over up to ${seeds} pretraining seeds; bands and bars = 95% CI (Student t).`
+      : 'One pretraining seed per point (no confidence interval).',
+    `Lines join each recipe's Pareto frontier; grey staircase = frontier over all recipes${report.baseline ? `; baseline: ${report.baseline}` : ''}.`,
+  ];
+  const tooltip = [
+    { field: 'recipe', title: 'recipe' },
+    { field: 'config', title: 'config' },
+    { field: 'kind', title: 'source' },
+    { field: 'n', title: 'seeds' },
+    { field: 'x', title: data.scale.title, format: '.4~g' },
+    { field: 'y', title: 'score ×100', format: '.2f' },
+    { field: 'yLo', title: 'CI low', format: '.2f' },
+    { field: 'yHi', title: 'CI high', format: '.2f' },
+  ];
+  const frontierRows = { filter: 'datum.recipeFrontier' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `Score vs pretraining ${AXIS_TITLES[report.x]}${report.sweep ? ` — ${report.sweep}` : ''}`,
+      subtitle,
+    },
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    config: CHART_CONFIG,
+    data: { values: data.rows },
+    layer: [
+      {
+        // the overall Pareto frontier: a wide grey staircase under the recipe lines
+        transform: [{ filter: 'datum.overallFrontier' }],
+        mark: { type: 'line', interpolate: 'step-after', stroke: '#000', strokeWidth: 9, opacity: 0.1, strokeCap: 'round' },
+        encoding: { x: xField, y: yField, order: { field: 'x' } },
+      },
+      {
+        transform: [frontierRows],
+        mark: { type: 'area', opacity: 0.16 },
+        encoding: {
+          x: xField,
+          y: { field: 'yLo', type: 'quantitative' },
+          y2: { field: 'yHi' },
+          color,
+          detail: { field: 'series' },
+        },
+      },
+      {
+        transform: [frontierRows],
+        mark: { type: 'line', strokeWidth: 2.5 },
+        encoding: {
+          x: xField,
+          y: yField,
+          color,
+          detail: { field: 'series' },
+          strokeDash: {
+            field: 'kind',
+            type: 'nominal',
+            scale: { domain: Object.values(KIND_LABEL), range: [[1, 0], [4, 3], [6, 3]] },
+          },
+          order: { field: 'x' },
+        },
+      },
+      {
+        // error bars: the 95% CI of every point (dominated ones included)
+        transform: [{ filter: 'datum.n > 1' }],
+        mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6 },
+        encoding: { x: xField, y: { field: 'yLo', type: 'quantitative' }, y2: { field: 'yHi' }, color },
+      },
+      {
+        mark: { type: 'point', filled: true, strokeWidth: 1.5 },
+        encoding: {
+          x: xField,
+          y: yField,
+          color,
+          shape: { field: 'kind', type: 'nominal', title: 'Point', scale: shapeScale(data) },
+          size: { condition: { test: 'datum.overallFrontier', value: 120 }, value: 55 },
+          opacity: { condition: { test: 'datum.recipeFrontier', value: 1 }, value: 0.35 },
+          stroke: { condition: { test: 'datum.overallFrontier', value: '#222' }, value: null },
+          tooltip,
+        },
+      },
+      ...ruleLayers(data),
+    ],
+  } as TopLevelSpec;
+}
+
+/** Dotted horizontal reference rules (published scores), labelled at their left end. */
+export function ruleLayers(data: ChartData): object[] {
+  if (!data.rules.length) return [];
+  const values = { values: data.rules };
+  return [
+    {
+      data: values,
+      mark: { type: 'rule', strokeDash: [2, 3], strokeWidth: 1.5, color: '#444' },
+      encoding: { y: { field: 'y', type: 'quantitative' } },
+    },
+    {
+      data: values,
+      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -3, fontSize: 11, color: '#333', x: 0 },
+      encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } },
+    },
+  ];
+}

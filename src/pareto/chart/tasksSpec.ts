@@ -1,0 +1,61 @@
+/**
+ * Stage 4b': the second chart — each fine-tuning task's score vs pretraining time, one small panel per task,
+ * a line per recipe through its full-schedule points with 95% CI bands over seeds.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { ParetoReport } from '../types.js';
+import { chartData, type ChartData } from './data.js';
+import { colorEncoding, shapeScale } from './paretoSpec.js';
+import { CHART_CONFIG } from './style.js';
+
+export function tasksSpec(report: ParetoReport, data: ChartData = chartData(report)): TopLevelSpec | null {
+  if (!data.taskRows.length) return null;
+  const x = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true } };
+  const y = { field: 'y', type: 'quantitative' as const, title: 'Task score (×100)', scale: { zero: false } };
+  const color = colorEncoding(data);
+  const lines = { filter: "datum.kind !== 'intermediate checkpoint'" };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `Per-task scores vs pretraining ${report.x === 'hours' ? 'time' : report.x}${report.sweep ? ` — ${report.sweep}` : ''}`,
+      subtitle: 'Mean over pretraining seeds with 95% CI bands; diamonds = intermediate checkpoints.',
+    },
+    config: CHART_CONFIG,
+    data: { values: data.taskRows },
+    facet: { field: 'task', type: 'nominal', title: null, header: { labelFontSize: 13 } },
+    columns: Math.min(3, new Set(data.taskRows.map((r) => r.task)).size),
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 260,
+      height: 180,
+      layer: [
+        {
+          transform: [lines],
+          mark: { type: 'area', opacity: 0.16 },
+          encoding: { x, y: { field: 'yLo', type: 'quantitative' }, y2: { field: 'yHi' }, color, detail: { field: 'series' } },
+        },
+        {
+          transform: [lines],
+          mark: { type: 'line', strokeWidth: 2 },
+          encoding: { x, y, color, detail: { field: 'series' }, order: { field: 'x' } },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 40 },
+          encoding: {
+            x,
+            y,
+            color,
+            shape: { field: 'kind', type: 'nominal', title: 'Point', scale: shapeScale(data) },
+            tooltip: [
+              { field: 'recipe' },
+              { field: 'task' },
+              { field: 'config' },
+              { field: 'n', title: 'seeds' },
+              { field: 'y', title: 'score ×100', format: '.2f' },
+            ],
+          },
+        },
+      ],
+    },
+  } as TopLevelSpec;
+}

@@ -1,0 +1,103 @@
+/**
+ * A saturating learning curve fitted to score vs cost:
+ *
+ *   y(t) = c1 − c2 · exp(−(c3 · t)^c4)          c1: asymptote, c2: gain, c3: 1/time scale, c4: shape
+ *
+ * (a Weibull-type growth curve, as used for accuracy-vs-compute extrapolation, e.g. Domhan et al. 2015,
+ * "Speeding up automatic hyperparameter optimization of deep neural networks by extrapolation of learning
+ * curves", the `weibull` family). Least squares by Levenberg–Marquardt (ml-levenberg-marquardt) with the
+ * analytical Jacobian, from a small grid of starts; t is scaled by its maximum so c3 starts near 1.
+ */
+import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import type { XY } from './frontier.js';
+import type { FitResult, Reach, SaturatingFit } from './types.js';
+
+/** Four parameters need at least five points to leave one degree of freedom for the fit's quality… */
+export const MIN_FIT_POINTS = 5;
+/** …spread over at least four distinct costs, or the curve's shape is not determined. */
+export const MIN_FIT_COSTS = 4;
+
+export const saturating =
+  (c1: number, c2: number, c3: number, c4: number) =>
+  (t: number): number =>
+    c1 - c2 * Math.exp(-Math.pow(c3 * t, c4));
+
+export function fitSaturating(recipe: string, points: readonly XY[]): FitResult {
+  const pts = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && p.x >= 0);
+  const n = pts.length;
+  const distinct = new Set(pts.map((p) => p.x)).size;
+  if (n < MIN_FIT_POINTS || distinct < MIN_FIT_COSTS) {
+    return { recipe, ok: false, n, reason: `${n} run${n === 1 ? '' : 's'} at ${distinct} cost${distinct === 1 ? '' : 's'}; the fit needs ${MIN_FIT_POINTS} runs at ${MIN_FIT_COSTS} or more` };
+  }
+  const tMax = Math.max(...pts.map((p) => p.x));
+  if (!(tMax > 0)) return { recipe, ok: false, n, reason: 'all points at zero cost' };
+  const u = pts.map((p) => p.x / tMax);
+  const y = pts.map((p) => p.y);
+  const yMin = Math.min(...y);
+  const yMax = Math.max(...y);
+  const span = Math.max(yMax - yMin, 1e-6);
+
+  // Parameters in scaled time: [c1, c2, k = c3·tMax, c4].
+  const model = ([c1, c2, k, c4]: number[]) => saturating(c1!, c2!, k!, c4!);
+  const jacobian =
+    ([, c2, k, c4]: number[]) =>
+    (t: number): number[] => {
+      const kt = k! * t;
+      const z = kt > 0 ? Math.pow(kt, c4!) : 0;
+      const e = Math.exp(-z);
+      return [1, -e, kt > 0 ? (c2! * e * c4! * z) / k! : 0, kt > 0 ? c2! * e * z * Math.log(kt) : 0];
+    };
+
+  let best: { p: number[]; sse: number; iterations: number } | null = null;
+  for (const k0 of [0.5, 1, 3, 10]) {
+    for (const c40 of [0.5, 1, 2]) {
+      const c10 = yMax + 0.1 * span;
+      const start = [c10, (c10 - yMin) / Math.exp(-Math.pow(k0 * Math.min(...u), c40)), k0, c40];
+      try {
+        const r = levenbergMarquardt({ x: u, y }, model, {
+          initialValues: start,
+          jacobianFunction: jacobian,
+          minValues: [yMin - 10 * span, 0, 1e-6, 0.05],
+          maxValues: [yMax + 100 * span, 1e3 * span + 10, 1e6, 20],
+          maxIterations: 500,
+          errorTolerance: 1e-20,
+          damping: 1e-2,
+        });
+        if (Number.isFinite(r.parameterError) && (!best || r.parameterError < best.sse)) {
+          best = { p: r.parameterValues, sse: r.parameterError, iterations: r.iterations };
+        }
+      } catch {
+        /* a start that diverges is simply not the best one */
+      }
+    }
+  }
+  if (!best) return { recipe, ok: false, n, reason: 'least squares did not converge' };
+  const [c1, c2, k, c4] = best.p as [number, number, number, number];
+  const meanY = y.reduce((a, b) => a + b, 0) / n;
+  const sst = y.reduce((a, v) => a + (v - meanY) ** 2, 0);
+  const fit: SaturatingFit = {
+    recipe,
+    ok: true,
+    c1,
+    c2,
+    c3: k / tMax,
+    c4,
+    n,
+    rSquared: sst > 0 ? 1 - best.sse / sst : 1,
+    rmse: Math.sqrt(best.sse / n),
+    iterations: best.iterations,
+  };
+  return fit;
+}
+
+/**
+ * Cost at which the fitted curve reaches `level`, by inverting it: t = (−ln((c1 − L)/c2))^(1/c4) / c3.
+ * The curve only reaches levels below its asymptote c1; a time past the largest fitted cost is extrapolated.
+ */
+export function reachByFit(fit: SaturatingFit, level: number, maxObservedX: number): Reach {
+  if (level >= fit.c1) return { reached: false, reason: `never reaches it (fitted asymptote ${(fit.c1 * 100).toFixed(2)})` };
+  const ratio = (fit.c1 - level) / fit.c2;
+  if (ratio >= 1) return { reached: true, x: 0, bound: 'atMost' }; // already above the level at t = 0
+  const t = Math.pow(-Math.log(ratio), 1 / fit.c4) / fit.c3;
+  return { reached: true, x: t, bound: 'exact', extrapolated: t > maxObservedX * 1.0000001 };
+}

@@ -1,0 +1,124 @@
+/**
+ * `runPareto`: the whole pipeline as one library call — load runs (+ reference points) → analyse → text
+ * tables → exporters → files. `mbench pareto` is a thin wrapper; `mbench sweep --plot` calls it after a sweep.
+ * All outputs are built in memory before anything is written, then each file is replaced atomically.
+ */
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../results/atomic.js';
+import { DEFAULT_RESULTS_ROOT } from '../results/store.js';
+import { analyse } from './analyse.js';
+import { parseXAxis } from './axes.js';
+import { EXPORTERS, ExportContext, PLOT_FORMATS, type ExportFormat, type OutputFile } from './export/index.js';
+import { loadRuns } from './load.js';
+import { loadReferenceCsv, parseRule } from './reference.js';
+import { reportText } from './table.js';
+import type { ParetoReport } from './types.js';
+
+export interface RunParetoOptions {
+  /** Results root (or one sweep's folder); default `results`. */
+  resultsDir?: string;
+  /** Sweep under resultsDir; default: the only one there. */
+  sweep?: string;
+  /** Recipe to compute speedups against; default `bert` when present. */
+  baseline?: string;
+  /** hours | cost | tokens | flops; default hours. */
+  x?: string;
+  /** score | <task>; default score. */
+  y?: string;
+  /** CSV of reference points: recipe,time,score[,seed,cost]. */
+  reference?: string;
+  /** Reference rules, "Label=0.803". */
+  rules?: string[];
+  /** Extra score levels (fractions, or percentages > 1.5) to time each recipe at. */
+  levels?: number[];
+  /** Count intermediate checkpoints in frontiers, fits and speedups. */
+  includeIntermediate?: boolean;
+  /** Write the Vega-Lite specs, SVG, PNG and HTML. */
+  plot?: boolean;
+  /** Write runs.csv and aggregates.csv. */
+  csv?: boolean;
+  /** Write pareto.json. */
+  json?: boolean;
+  /** Output folder; default <resultsDir>/<sweep>/pareto (reference only: <resultsDir>/reference/pareto). */
+  outDir?: string;
+  /** Progress lines (stderr in the CLI). */
+  onProgress?: (line: string) => void;
+}
+
+export interface RunParetoResult {
+  report: ParetoReport;
+  /** The terminal tables, as printed by `mbench pareto`. */
+  text: string;
+  /** Where files were written; null when no format was asked for. */
+  outDir: string | null;
+  /** Absolute paths of the files written. */
+  files: string[];
+  /** Things the user should know (excluded runs, unfinished runs, skipped summaries, no baseline …). */
+  warnings: string[];
+}
+
+export function formatsFor(opts: Pick<RunParetoOptions, 'plot' | 'csv' | 'json'>): ExportFormat[] {
+  return [...(opts.csv ? (['csv'] as const) : []), ...(opts.json ? (['json'] as const) : []), ...(opts.plot ? PLOT_FORMATS : [])];
+}
+
+/** --level values: fractions, or percentages when > 1.5 (like --rule). */
+export function parseLevel(v: number): number {
+  if (!Number.isFinite(v)) throw new UserError(`--level '${v}' is not a number; give a score such as 0.75 or 75`);
+  return Math.abs(v) > 1.5 ? v / 100 : v;
+}
+
+export async function runPareto(opts: RunParetoOptions = {}): Promise<RunParetoResult> {
+  const progress = opts.onProgress ?? (() => {});
+  const root = opts.resultsDir ?? DEFAULT_RESULTS_ROOT;
+  const x = parseXAxis(opts.x ?? 'hours');
+  const rules = (opts.rules ?? []).map(parseRule);
+  const levels = (opts.levels ?? []).map(parseLevel);
+
+  // 1. load
+  const loaded = loadRuns(root, opts.sweep);
+  const refs = opts.reference ? loadReferenceCsv(opts.reference) : [];
+  const warnings = [...loaded.warnings];
+  if (loaded.unfinished) warnings.push(`${loaded.unfinished} unfinished run folder${loaded.unfinished === 1 ? '' : 's'} (no summary.json) skipped`);
+  if (loaded.points.length === 0 && refs.length === 0) {
+    throw new UserError(
+      `no finished runs found under ${resolve(loaded.sweepDir ?? root)} (looked for <sweep>/<run>/summary.json` +
+        `${loaded.unfinished ? `; ${loaded.unfinished} run folders have no summary.json yet` : ''}); ` +
+        'run a sweep first (mbench sweep sweeps/quickstart.yaml), point at another folder, or give --reference CSV',
+    );
+  }
+  if (loaded.points.length === 0) warnings.push(`no finished runs under ${resolve(root)}: using the reference points alone`);
+  progress(`pareto: ${loaded.points.length} run${loaded.points.length === 1 ? '' : 's'}${refs.length ? ` + ${refs.length} reference points` : ''}${loaded.sweep ? ` from sweep ${loaded.sweep}` : ''}`);
+
+  // 2–3. analyse
+  const report = analyse([...loaded.points, ...refs], {
+    sweep: loaded.sweep,
+    x,
+    y: opts.y ?? 'score',
+    baseline: opts.baseline ?? null,
+    levels,
+    rules,
+    includeIntermediate: opts.includeIntermediate ?? false,
+  });
+  report.warnings.unshift(...warnings);
+  const text = reportText(report);
+
+  // 4. export: everything in memory first, then atomic writes.
+  const formats = formatsFor(opts);
+  if (!formats.length) return { report, text, outDir: null, files: [], warnings: report.warnings };
+  const outDir = resolve(
+    opts.outDir ?? (loaded.sweepDir ? join(loaded.sweepDir, 'pareto') : join(root, 'reference', 'pareto')),
+  );
+  const ctx = new ExportContext(report, text);
+  const outputs: OutputFile[] = [];
+  for (const f of formats) {
+    progress(`pareto: rendering ${f}`);
+    outputs.push(...(await EXPORTERS[f].files(ctx)));
+  }
+  const files = outputs.map((o) => {
+    const path = join(outDir, o.name);
+    writeFileAtomic(path, o.data);
+    return path;
+  });
+  return { report, text, outDir, files, warnings: report.warnings };
+}
