@@ -1,0 +1,18 @@
+{
+  "targets": [
+    {
+      "target_name": "mbench_native",
+      "sources": [
+        "src/addon.cc",
+        "src/pool.cc",
+        "src/gemm.cc",
+        "src/elementwise.cc",
+        "src/norm.cc",
+        "src/attention.cc"
+      ],
+      "cflags_cc!": ["-fno-exceptions", "-O2", "-O0"],
+      "cflags_cc": ["-O3", "-fexceptions", "-fno-math-errno", "-Wall", "-Wno-unused-function"],
+      "libraries": ["-ldl", "-lpthread"]
+    }
+  ]
+}

@@ -1,0 +1,395 @@
+// Node-API entry points. Every function is synchronous and works on the caller's typed arrays in place;
+// outputs are preallocated by the caller. Shapes are checked against buffer lengths so a wrong call throws
+// a TypeError instead of reading past a buffer.
+#include <node_api.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "attention.h"
+#include "elementwise.h"
+#include "gemm.h"
+#include "napi_args.h"
+#include "norm.h"
+#include "pool.h"
+
+namespace mbn {
+
+static void need(size_t have, long want, const char* what) {
+  if (want < 0 || static_cast<size_t>(want) > have)
+    throw ArgError{std::string(what) + " is too short: " + std::to_string(have) + " < " + std::to_string(want)};
+}
+
+// Float32Array arguments first … first + count − 1, each at least as long as the first; n = that length.
+static std::vector<float*> same_length(const Args& a, size_t first, size_t count, long* n) {
+  std::vector<float*> out(count);
+  size_t len0 = 0;
+  for (size_t i = 0; i < count; ++i) {
+    size_t len;
+    out[i] = a.f32(first + i, &len);
+    if (i == 0) len0 = len;
+    need(len, static_cast<long>(len0), "element-wise buffer");
+  }
+  *n = static_cast<long>(len0);
+  return out;
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+static void set_str(napi_env env, napi_value obj, const char* key, const std::string& v) {
+  napi_value s;
+  napi_create_string_utf8(env, v.c_str(), v.size(), &s);
+  napi_set_named_property(env, obj, key, s);
+}
+
+#define MBN_FN(name)                                                  \
+  static napi_value name##_impl(napi_env env, const Args& a);         \
+  static napi_value name(napi_env env, napi_callback_info info) {     \
+    try {                                                             \
+      Args a(env, info);                                              \
+      return name##_impl(env, a);                                     \
+    } catch (const ArgError& e) {                                     \
+      napi_throw_type_error(env, nullptr, ("mbench-native " #name ": " + e.message).c_str()); \
+      return nullptr;                                                 \
+    }                                                                 \
+  }                                                                   \
+  static napi_value name##_impl(napi_env env, const Args& a)
+
+// info() → {gemm, isa, blas, threads}
+MBN_FN(info) {
+  (void)a;
+  napi_value obj;
+  napi_create_object(env, &obj);
+  set_str(env, obj, "gemm", gemm_engine());
+  set_str(env, obj, "isa", gemm_isa());
+  set_str(env, obj, "blas", blas_info());
+  napi_value t;
+  napi_create_int32(env, pool().threads(), &t);
+  napi_set_named_property(env, obj, "threads", t);
+  return obj;
+}
+
+// setGemmEngine(name: 'openblas' | 'builtin' | 'auto') → boolean
+MBN_FN(setGemmEngine) {
+  napi_value r;
+  napi_get_boolean(env, set_gemm_engine(a.str(0)), &r);
+  return r;
+}
+
+// gemm(transA, transB, M, N, K, alpha, A, B, beta, C): contiguous row-major operands.
+MBN_FN(gemm) {
+  Gemm g;
+  g.transA = a.boolean(0);
+  g.transB = a.boolean(1);
+  g.M = a.integer(2);
+  g.N = a.integer(3);
+  g.K = a.integer(4);
+  g.alpha = static_cast<float>(a.num(5));
+  size_t na, nb, nc;
+  g.A = a.f32(6, &na);
+  g.B = a.f32(7, &nb);
+  g.beta = static_cast<float>(a.num(8));
+  g.C = a.f32(9, &nc);
+  need(na, g.M * g.K, "A");
+  need(nb, g.K * g.N, "B");
+  need(nc, g.M * g.N, "C");
+  g.lda = g.transA ? g.M : g.K;
+  g.ldb = g.transB ? g.K : g.N;
+  g.ldc = g.N;
+  sgemm(g);
+  return undefined(env);
+}
+
+// gemmBatched(transA, transB, M, N, K, A, offA: Float64Array, B, offB, C, offC): per-item element offsets.
+MBN_FN(gemmBatched) {
+  Gemm g;
+  g.transA = a.boolean(0);
+  g.transB = a.boolean(1);
+  g.M = a.integer(2);
+  g.N = a.integer(3);
+  g.K = a.integer(4);
+  g.alpha = 1.f;
+  g.beta = 0.f;
+  size_t na, nb, nc, noa, nob, noc;
+  g.A = a.f32(5, &na);
+  double* oa = a.f64(6, &noa);
+  g.B = a.f32(7, &nb);
+  double* ob = a.f64(8, &nob);
+  g.C = a.f32(9, &nc);
+  double* oc = a.f64(10, &noc);
+  if (noa != nob || noa != noc) throw ArgError{"offset arrays differ in length"};
+  std::vector<long> offA(noa), offB(noa), offC(noa);
+  for (size_t i = 0; i < noa; ++i) {
+    offA[i] = static_cast<long>(oa[i]);
+    offB[i] = static_cast<long>(ob[i]);
+    offC[i] = static_cast<long>(oc[i]);
+    need(na, offA[i] + g.M * g.K, "A");
+    need(nb, offB[i] + g.K * g.N, "B");
+    need(nc, offC[i] + g.M * g.N, "C");
+  }
+  g.lda = g.transA ? g.M : g.K;
+  g.ldb = g.transB ? g.K : g.N;
+  g.ldc = g.N;
+  sgemm_batched(g, static_cast<long>(noa), offA.data(), offB.data(), offC.data());
+  return undefined(env);
+}
+
+// unary(op, x, out)
+MBN_FN(unary) {
+  long op = a.integer(0);
+  if (op < 0 || op >= kUnaryCount) throw ArgError{"unknown unary op"};
+  long n;
+  auto p = same_length(a, 1, 2, &n);
+  unary(static_cast<int>(op), p[0], p[1], n);
+  return undefined(env);
+}
+
+// binary(op, a, b, out, shape[], stridesA[], stridesB[])
+MBN_FN(binary) {
+  long op = a.integer(0);
+  if (op < 0 || op >= kBinaryCount) throw ArgError{"unknown binary op"};
+  size_t na, nb, no;
+  float* x = a.f32(1, &na);
+  float* y = a.f32(2, &nb);
+  float* o = a.f32(3, &no);
+  std::vector<long> shape = a.longs(4), sa = a.longs(5), sb = a.longs(6);
+  if (sa.size() != shape.size() || sb.size() != shape.size()) throw ArgError{"stride rank differs from shape"};
+  long n = 1, ea = 0, eb = 0;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    n *= shape[d];
+    if (shape[d] > 0) {
+      ea += (shape[d] - 1) * sa[d];
+      eb += (shape[d] - 1) * sb[d];
+    }
+  }
+  need(no, n, "out");
+  if (n > 0) {
+    need(na, ea + 1, "a");
+    need(nb, eb + 1, "b");
+    binary(static_cast<int>(op), x, y, o, static_cast<int>(shape.size()), shape.data(), sa.data(), sb.data());
+  }
+  return undefined(env);
+}
+
+// reduce(op, x, A, R, B, out)
+MBN_FN(reduce) {
+  long op = a.integer(0);
+  if (op < 0 || op >= kReduceCount) throw ArgError{"unknown reduce op"};
+  size_t nx, no;
+  float* x = a.f32(1, &nx);
+  long A = a.integer(2), R = a.integer(3), B = a.integer(4);
+  float* o = a.f32(5, &no);
+  need(nx, A * R * B, "x");
+  need(no, A * B, "out");
+  reduce(static_cast<int>(op), x, A, R, B, o);
+  return undefined(env);
+}
+
+// transpose(x, shape[], perm[], out)
+MBN_FN(transpose) {
+  size_t nx, no;
+  float* x = a.f32(0, &nx);
+  std::vector<long> shape = a.longs(1), perm = a.longs(2);
+  float* o = a.f32(3, &no);
+  if (perm.size() != shape.size()) throw ArgError{"perm rank differs from shape"};
+  long n = 1;
+  for (long s : shape) n *= s;
+  need(nx, n, "x");
+  need(no, n, "out");
+  std::vector<int> p(perm.begin(), perm.end());
+  std::vector<bool> seen(p.size());
+  for (int v : p) {
+    if (v < 0 || v >= static_cast<int>(p.size()) || seen[v]) throw ArgError{"perm is not a permutation"};
+    seen[v] = true;
+  }
+  if (!shape.empty()) transpose(x, static_cast<int>(shape.size()), shape.data(), p.data(), o);
+  else if (n == 1) o[0] = x[0];
+  return undefined(env);
+}
+
+// softmax(x, rows, cols, out)
+MBN_FN(softmax) {
+  size_t nx, no;
+  float* x = a.f32(0, &nx);
+  long rows = a.integer(1), cols = a.integer(2);
+  float* o = a.f32(3, &no);
+  need(nx, rows * cols, "x");
+  need(no, rows * cols, "out");
+  softmax(x, rows, cols, o);
+  return undefined(env);
+}
+
+// gather(params, outer, axis, inner, indices: Int32Array, out)
+MBN_FN(gather) {
+  size_t np, ni, no;
+  float* p = a.f32(0, &np);
+  long outer = a.integer(1), axis = a.integer(2), inner = a.integer(3);
+  int32_t* idx = a.i32(4, &ni);
+  float* o = a.f32(5, &no);
+  need(np, outer * axis * inner, "params");
+  need(no, outer * static_cast<long>(ni) * inner, "out");
+  gather(p, outer, axis, inner, idx, static_cast<long>(ni), o);
+  return undefined(env);
+}
+
+// segmentSum(x, rows, inner, ids: Int32Array, numSegments, out)
+MBN_FN(segmentSum) {
+  size_t nx, ni, no;
+  float* x = a.f32(0, &nx);
+  long rows = a.integer(1), inner = a.integer(2);
+  int32_t* ids = a.i32(3, &ni);
+  long segs = a.integer(4);
+  float* o = a.f32(5, &no);
+  need(nx, rows * inner, "x");
+  need(ni, rows, "ids");
+  need(no, segs * inner, "out");
+  segment_sum(x, rows, inner, ids, segs, o);
+  return undefined(env);
+}
+
+// geluTanh(x, out)
+MBN_FN(geluTanh) {
+  long n;
+  auto p = same_length(a, 0, 2, &n);
+  gelu_tanh(p[0], p[1], n);
+  return undefined(env);
+}
+
+// geluTanhGrad(x, dy, dx)
+MBN_FN(geluTanhGrad) {
+  long n;
+  auto p = same_length(a, 0, 3, &n);
+  gelu_tanh_grad(p[0], p[1], p[2], n);
+  return undefined(env);
+}
+
+// geglu(gate, value, out)
+MBN_FN(geglu) {
+  long n;
+  auto p = same_length(a, 0, 3, &n);
+  geglu(p[0], p[1], p[2], n);
+  return undefined(env);
+}
+
+// gegluGrad(gate, value, dy, dgate, dvalue)
+MBN_FN(gegluGrad) {
+  long n;
+  auto p = same_length(a, 0, 5, &n);
+  geglu_grad(p[0], p[1], p[2], p[3], p[4], n);
+  return undefined(env);
+}
+
+// adamw(p, g, m, v, beta1, beta2, eps, shrink, step, sqrtBc2) — updates p, m, v in place (see elementwise.h).
+MBN_FN(adamw) {
+  long n;
+  auto p = same_length(a, 0, 4, &n);
+  adamw(p[0], p[1], p[2], p[3], n, static_cast<float>(a.num(4)), static_cast<float>(a.num(5)),
+        static_cast<float>(a.num(6)), static_cast<float>(a.num(7)), static_cast<float>(a.num(8)),
+        static_cast<float>(a.num(9)));
+  return undefined(env);
+}
+
+// layerNorm(x, gamma, beta, rows, cols, eps, y, mean, rstd, residual?) — y = LN(x [+ residual]).
+MBN_FN(layerNorm) {
+  size_t nx, ng, nb, ny, nm, nr;
+  float* x = a.f32(0, &nx);
+  float* gamma = a.f32(1, &ng);
+  float* beta = a.f32(2, &nb);
+  long rows = a.integer(3), cols = a.integer(4);
+  float eps = static_cast<float>(a.num(5));
+  float* y = a.f32(6, &ny);
+  float* mean = a.f32(7, &nm);
+  float* rstd = a.f32(8, &nr);
+  const float* res = a.opt_f32(9, rows * cols, "residual");
+  need(nx, rows * cols, "x");
+  need(ng, cols, "gamma");
+  need(nb, cols, "beta");
+  need(ny, rows * cols, "y");
+  need(nm, rows, "mean");
+  need(nr, rows, "rstd");
+  layernorm_forward(x, res, gamma, beta, rows, cols, eps, y, mean, rstd);
+  return undefined(env);
+}
+
+// layerNormGrad(dy, x, gamma, mean, rstd, rows, cols, dx, dgamma, dbeta, residual?) — x as given to forward.
+MBN_FN(layerNormGrad) {
+  size_t ndy, nx, ng, nm, nr, ndx, ndg, ndb;
+  float* dy = a.f32(0, &ndy);
+  float* x = a.f32(1, &nx);
+  float* gamma = a.f32(2, &ng);
+  float* mean = a.f32(3, &nm);
+  float* rstd = a.f32(4, &nr);
+  long rows = a.integer(5), cols = a.integer(6);
+  float* dx = a.f32(7, &ndx);
+  float* dg = a.f32(8, &ndg);
+  float* db = a.f32(9, &ndb);
+  const float* res = a.opt_f32(10, rows * cols, "residual");
+  for (size_t n : {ndy, nx, ndx}) need(n, rows * cols, "row buffer");
+  for (size_t n : {ng, ndg, ndb}) need(n, cols, "column buffer");
+  need(nm, rows, "mean");
+  need(nr, rows, "rstd");
+  layernorm_backward(dy, x, res, gamma, mean, rstd, rows, cols, dx, dg, db);
+  return undefined(env);
+}
+
+// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, out, lse): q,k,v,out [B,S,H,D]; lse [B,H,S].
+MBN_FN(attention) {
+  size_t nq, nk, nv, no, nl;
+  float* q = a.f32(0, &nq);
+  float* k = a.f32(1, &nk);
+  float* v = a.f32(2, &nv);
+  long B = a.integer(3), H = a.integer(4), S = a.integer(5), D = a.integer(6);
+  const float* slopes = a.opt_f32(7, H, "slopes");
+  const float* mask = a.opt_f32(8, B * S, "keyMask");
+  float* o = a.f32(9, &no);
+  float* lse = a.f32(10, &nl);
+  long n = B * H * S * D;
+  for (size_t z : {nq, nk, nv, no}) need(z, n, "q/k/v/out");
+  need(nl, B * H * S, "lse");
+  attention_forward(q, k, v, B, H, S, D, slopes, mask, o, lse);
+  return undefined(env);
+}
+
+// attentionGrad(q, k, v, out, lse, dout, B, H, S, D, slopes|null, keyMask|null, dq, dk, dv)
+MBN_FN(attentionGrad) {
+  size_t n[9];
+  float* q = a.f32(0, &n[0]);
+  float* k = a.f32(1, &n[1]);
+  float* v = a.f32(2, &n[2]);
+  float* o = a.f32(3, &n[3]);
+  float* lse = a.f32(4, &n[4]);
+  float* dout = a.f32(5, &n[5]);
+  long B = a.integer(6), H = a.integer(7), S = a.integer(8), D = a.integer(9);
+  const float* slopes = a.opt_f32(10, H, "slopes");
+  const float* mask = a.opt_f32(11, B * S, "keyMask");
+  float* dq = a.f32(12, &n[6]);
+  float* dk = a.f32(13, &n[7]);
+  float* dv = a.f32(14, &n[8]);
+  long total = B * H * S * D;
+  for (int i : {0, 1, 2, 3, 5, 6, 7, 8}) need(n[i], total, "q/k/v/out/grads");
+  need(n[4], B * H * S, "lse");
+  attention_backward(q, k, v, o, lse, dout, B, H, S, D, slopes, mask, dq, dk, dv);
+  return undefined(env);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+#define P(n) {#n, nullptr, n, nullptr, nullptr, nullptr, napi_default, nullptr}
+      P(info),    P(setGemmEngine), P(gemm),    P(gemmBatched), P(unary),     P(binary),
+      P(reduce),  P(transpose),     P(softmax), P(gather),      P(segmentSum), P(adamw),
+      P(layerNorm), P(layerNormGrad), P(attention), P(attentionGrad), P(geluTanh), P(geluTanhGrad),
+      P(geglu),   P(gegluGrad),
+#undef P
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace mbn
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, mbn::init)

@@ -1,0 +1,98 @@
+#include "attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "elementwise.h"
+#include "gemm.h"
+#include "pool.h"
+#include "vmath.h"
+
+namespace mbn {
+
+static const long kBlock = 64;     // query rows per block
+static const float kMasked = -1e30f;  // additive bias of a padded key (finite, so a fully padded row stays finite)
+
+// scores[r, j] += bias for query rows [i0, i0 + rows): ALiBi −slope·|i − j| and the key mask.
+static void add_bias(float* sc, long i0, long rows, long S, float slope, const float* mask) {
+  for (long r = 0; r < rows; ++r) {
+    float* row = sc + r * S;
+    long i = i0 + r;
+    if (slope != 0.f)
+      for (long j = 0; j < S; ++j) row[j] -= slope * static_cast<float>(j > i ? j - i : i - j);
+    if (mask)
+      for (long j = 0; j < S; ++j) row[j] += mask[j] > 0.5f ? 0.f : kMasked;
+  }
+}
+
+static Gemm gm(bool ta, bool tb, long M, long N, long K, float alpha, const float* A, long lda, const float* B,
+               long ldb, float beta, float* C, long ldc) {
+  return Gemm{ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
+}
+
+void attention_forward(const float* q, const float* k, const float* v, long B, long H, long S, long D,
+                       const float* slopes, const float* key_mask, float* out, float* lse) {
+  float scale = 1.f / std::sqrt(static_cast<float>(D));
+  const long ld = H * D;  // row stride of [B, S, H, D]
+  pool().parallel_for(B * H, [&](long t) {
+    long b = t / H, h = t % H;
+    long off = b * S * ld + h * D;
+    const float* Q = q + off;
+    const float* K = k + off;
+    const float* V = v + off;
+    float slope = slopes ? slopes[h] : 0.f;
+    const float* mask = key_mask ? key_mask + b * S : nullptr;
+    std::vector<float> sc(kBlock * S);
+    for (long i0 = 0; i0 < S; i0 += kBlock) {
+      long rows = std::min(kBlock, S - i0);
+      sgemm_serial(gm(false, true, rows, S, D, scale, Q + i0 * ld, ld, K, ld, 0.f, sc.data(), S));
+      add_bias(sc.data(), i0, rows, S, slope, mask);
+      for (long r = 0; r < rows; ++r) lse[t * S + i0 + r] = softmax_row(sc.data() + r * S, sc.data() + r * S, S);
+      sgemm_serial(gm(false, false, rows, D, S, 1.f, sc.data(), S, V, ld, 0.f, out + off + i0 * ld, ld));
+    }
+  });
+}
+
+void attention_backward(const float* q, const float* k, const float* v, const float* out, const float* lse,
+                        const float* dout, long B, long H, long S, long D, const float* slopes,
+                        const float* key_mask, float* dq, float* dk, float* dv) {
+  float scale = 1.f / std::sqrt(static_cast<float>(D));
+  const long ld = H * D;
+  pool().parallel_for(B * H, [&](long t) {
+    long b = t / H, h = t % H;
+    long off = b * S * ld + h * D;
+    const float *Q = q + off, *K = k + off, *V = v + off, *O = out + off, *dO = dout + off;
+    float *dQ = dq + off, *dK = dk + off, *dV = dv + off;
+    float slope = slopes ? slopes[h] : 0.f;
+    const float* mask = key_mask ? key_mask + b * S : nullptr;
+    std::vector<float> P(kBlock * S), dP(kBlock * S), Di(kBlock);
+    for (long i0 = 0; i0 < S; i0 += kBlock) {
+      long rows = std::min(kBlock, S - i0);
+      // P = exp(scores − lse), recomputed.
+      sgemm_serial(gm(false, true, rows, S, D, scale, Q + i0 * ld, ld, K, ld, 0.f, P.data(), S));
+      add_bias(P.data(), i0, rows, S, slope, mask);
+      for (long r = 0; r < rows; ++r) {
+        float l = lse[t * S + i0 + r];
+        float* row = P.data() + r * S;
+        for (long j = 0; j < S; ++j) row[j] = vexp(row[j] - l);
+        float d = 0.f;
+        for (long c = 0; c < D; ++c) d += dO[(i0 + r) * ld + c] * O[(i0 + r) * ld + c];
+        Di[r] = d;
+      }
+      // dV += Pᵀ·dO; dP = dO·Vᵀ; dS = P ⊙ (dP − D_i); dQ = dS·K·scale; dK += dSᵀ·Q·scale.
+      float beta = i0 == 0 ? 0.f : 1.f;
+      sgemm_serial(gm(true, false, S, D, rows, 1.f, P.data(), S, dO + i0 * ld, ld, beta, dV, ld));
+      sgemm_serial(gm(false, true, rows, S, D, 1.f, dO + i0 * ld, ld, V, ld, 0.f, dP.data(), S));
+      for (long r = 0; r < rows; ++r) {
+        float* pr = P.data() + r * S;
+        float* dpr = dP.data() + r * S;
+        for (long j = 0; j < S; ++j) pr[j] = pr[j] * (dpr[j] - Di[r]);
+      }
+      sgemm_serial(gm(false, false, rows, D, S, scale, P.data(), S, K, ld, 0.f, dQ + i0 * ld, ld));
+      sgemm_serial(gm(true, false, S, D, rows, scale, P.data(), S, Q + i0 * ld, ld, beta, dK, ld));
+    }
+  });
+}
+
+}  // namespace mbn

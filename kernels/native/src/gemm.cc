@@ -1,0 +1,382 @@
+#include "gemm.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "isa.h"
+#include "pool.h"
+
+#if MBN_X86
+#include <immintrin.h>
+#endif
+
+namespace mbn {
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. OpenBLAS, loaded at run time.
+// cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc); CblasRowMajor = 101,
+// CblasNoTrans = 111, CblasTrans = 112 (the values fixed by the CBLAS standard).
+typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float*, int, const float*, int, float,
+                               float*, int);
+typedef char* (*openblas_str_fn)();
+typedef void (*openblas_set_threads_fn)(int);
+
+struct Blas {
+  cblas_sgemm_fn sgemm = nullptr;
+  std::string info;
+};
+
+static Blas load_blas() {
+  Blas b;
+  if (const char* off = std::getenv("MBENCH_NATIVE_BLAS")) {
+    if (std::strcmp(off, "0") == 0 || std::strcmp(off, "none") == 0) return b;
+  }
+  const char* names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0"};
+  void* h = nullptr;
+  for (const char* n : names) {
+    h = dlopen(n, RTLD_NOW | RTLD_LOCAL);
+    if (h) break;
+  }
+  if (!h) return b;
+  b.sgemm = reinterpret_cast<cblas_sgemm_fn>(dlsym(h, "cblas_sgemm"));
+  if (!b.sgemm) return b;
+  auto cfg = reinterpret_cast<openblas_str_fn>(dlsym(h, "openblas_get_config"));
+  auto core = reinterpret_cast<openblas_str_fn>(dlsym(h, "openblas_get_corename"));
+  if (cfg) b.info = cfg();
+  if (core) b.info += std::string(b.info.empty() ? "" : " ") + "core=" + core();
+  // OpenBLAS's own threads serve big single GEMMs; keep them to the pool's size.
+  auto set_threads = reinterpret_cast<openblas_set_threads_fn>(dlsym(h, "openblas_set_num_threads"));
+  if (set_threads) set_threads(pool().threads());
+  return b;
+}
+
+static Blas& blas() {
+  static Blas b = load_blas();
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. The built-in GEMM: packing.
+// op(A)(i, k) = transA ? A[k*lda + i] : A[i*lda + k]; op(B)(k, j) = transB ? B[j*ldb + k] : B[k*ldb + j].
+// Packed A: panels of MR rows, each laid out [k][MR]. Packed B: panels of NR columns, each laid out [k][NR].
+// Rows/columns past the matrix edge are zero, so the micro-kernel always computes a full MR×NR tile.
+
+static void pack_a(const Gemm& g, long i0, long mc, long k0, long kc, int MR, float* dst) {
+  for (long p = 0; p < mc; p += MR) {
+    int rows = static_cast<int>(std::min<long>(MR, mc - p));
+    for (long k = 0; k < kc; ++k) {
+      float* d = dst + (p * kc) + k * MR;
+      if (g.transA) {
+        const float* s = g.A + (k0 + k) * g.lda + i0 + p;
+        for (int r = 0; r < rows; ++r) d[r] = s[r];
+      } else {
+        const float* s = g.A + (i0 + p) * g.lda + k0 + k;
+        for (int r = 0; r < rows; ++r) d[r] = s[r * g.lda];
+      }
+      for (int r = rows; r < MR; ++r) d[r] = 0.f;
+    }
+  }
+}
+
+static void pack_b(const Gemm& g, long k0, long kc, long j0, long nc, int NR, float* dst) {
+  for (long q = 0; q < nc; q += NR) {
+    int cols = static_cast<int>(std::min<long>(NR, nc - q));
+    float* panel = dst + q * kc;
+    if (!g.transB) {
+      for (long k = 0; k < kc; ++k) {
+        const float* s = g.B + (k0 + k) * g.ldb + j0 + q;
+        float* d = panel + k * NR;
+        std::memcpy(d, s, sizeof(float) * cols);
+        for (int c = cols; c < NR; ++c) d[c] = 0.f;
+      }
+    } else {
+      for (int c = 0; c < cols; ++c) {
+        const float* s = g.B + (j0 + q + c) * g.ldb + k0;
+        for (long k = 0; k < kc; ++k) panel[k * NR + c] = s[k];
+      }
+      for (int c = cols; c < NR; ++c)
+        for (long k = 0; k < kc; ++k) panel[k * NR + c] = 0.f;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. Micro-kernels: acc[MR][NR] = Σ_k a[k][r] · b[k][c]; then C = alpha·acc + beta·C (C not read when beta
+// is 0, so garbage or NaN in a fresh output cannot leak in).
+typedef void (*micro_fn)(long kc, const float* a, const float* b, float* C, long ldc, float alpha, float beta);
+
+#if MBN_X86
+__attribute__((target("avx512f"))) static void micro_avx512(long kc, const float* a, const float* b, float* C,
+                                                             long ldc, float alpha, float beta) {
+  // 12 × 32 tile: 24 zmm accumulators, 2 zmm of B per k, A broadcast from memory.
+  __m512 c[12][2];
+  for (int r = 0; r < 12; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
+  for (long k = 0; k < kc; ++k) {
+    __m512 b0 = _mm512_loadu_ps(b + k * 32), b1 = _mm512_loadu_ps(b + k * 32 + 16);
+    const float* ak = a + k * 12;
+#pragma GCC unroll 12
+    for (int r = 0; r < 12; ++r) {
+      __m512 av = _mm512_set1_ps(ak[r]);
+      c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);
+      c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);
+    }
+  }
+  __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  for (int r = 0; r < 12; ++r) {
+    float* cr = C + r * ldc;
+    for (int h = 0; h < 2; ++h) {
+      __m512 v = _mm512_mul_ps(c[r][h], va);
+      if (beta != 0.f) v = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16 * h), v);
+      _mm512_storeu_ps(cr + 16 * h, v);
+    }
+  }
+}
+
+__attribute__((target("avx2,fma"))) static void micro_avx2(long kc, const float* a, const float* b, float* C,
+                                                            long ldc, float alpha, float beta) {
+  // 6 × 16 tile: 12 ymm accumulators.
+  __m256 c[6][2];
+  for (int r = 0; r < 6; ++r) c[r][0] = c[r][1] = _mm256_setzero_ps();
+  for (long k = 0; k < kc; ++k) {
+    __m256 b0 = _mm256_loadu_ps(b + k * 16), b1 = _mm256_loadu_ps(b + k * 16 + 8);
+    const float* ak = a + k * 6;
+#pragma GCC unroll 6
+    for (int r = 0; r < 6; ++r) {
+      __m256 av = _mm256_broadcast_ss(ak + r);
+      c[r][0] = _mm256_fmadd_ps(av, b0, c[r][0]);
+      c[r][1] = _mm256_fmadd_ps(av, b1, c[r][1]);
+    }
+  }
+  __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+  for (int r = 0; r < 6; ++r) {
+    float* cr = C + r * ldc;
+    for (int h = 0; h < 2; ++h) {
+      __m256 v = _mm256_mul_ps(c[r][h], va);
+      if (beta != 0.f) v = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8 * h), v);
+      _mm256_storeu_ps(cr + 8 * h, v);
+    }
+  }
+}
+
+#endif  // MBN_X86
+
+static void micro_portable(long kc, const float* a, const float* b, float* C, long ldc, float alpha,
+                           float beta) {
+  // 4 × 16 tile in plain C++ (the compiler vectorises the inner loop to whatever the baseline ISA has).
+  float c[4][16] = {};
+  for (long k = 0; k < kc; ++k)
+    for (int r = 0; r < 4; ++r)
+      for (int j = 0; j < 16; ++j) c[r][j] += a[k * 4 + r] * b[k * 16 + j];
+  for (int r = 0; r < 4; ++r)
+    for (int j = 0; j < 16; ++j)
+      C[r * ldc + j] = alpha * c[r][j] + (beta != 0.f ? beta * C[r * ldc + j] : 0.f);
+}
+
+struct Isa {
+  const char* name;
+  micro_fn micro;
+  int MR, NR;
+  long KC, MC, NC;
+};
+
+static Isa detect_isa() {
+  const char* force = std::getenv("MBENCH_NATIVE_ISA");
+  std::string f = force ? force : "";
+#if MBN_X86
+  __builtin_cpu_init();
+  if ((f.empty() || f == "avx512") && __builtin_cpu_supports("avx512f"))
+    return {"avx512", micro_avx512, 12, 32, 256, 144, 3072};
+  if ((f.empty() || f == "avx512" || f == "avx2") && __builtin_cpu_supports("avx2") &&
+      __builtin_cpu_supports("fma"))
+    return {"avx2", micro_avx2, 6, 16, 256, 120, 3072};
+#endif
+  return {"portable", micro_portable, 4, 16, 256, 128, 2048};
+}
+
+static const Isa& isa() {
+  static Isa i = detect_isa();
+  return i;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 4. The blocked loop over C's sub-block [m0, m1) × [n0, n1), on one thread.
+
+struct AlignedBuf {
+  float* p = nullptr;
+  size_t n = 0;
+  float* get(size_t want) {
+    if (want > n) {
+      std::free(p);
+      p = static_cast<float*>(std::aligned_alloc(64, ((want * sizeof(float) + 63) / 64) * 64));
+      n = want;
+    }
+    return p;
+  }
+  ~AlignedBuf() { std::free(p); }
+};
+
+static void gemm_block(const Gemm& g, long m0, long m1, long n0, long n1) {
+  const Isa& I = isa();
+  static thread_local AlignedBuf abuf, bbuf;
+  const int MR = I.MR, NR = I.NR;
+  float tile[12 * 32];
+  for (long jc = n0; jc < n1; jc += I.NC) {
+    long nc = std::min(I.NC, n1 - jc);
+    long ncp = (nc + NR - 1) / NR * NR;
+    for (long pc = 0; pc < g.K; pc += I.KC) {
+      long kc = std::min(I.KC, g.K - pc);
+      float beta = pc == 0 ? g.beta : 1.f;
+      float* Bp = bbuf.get(ncp * kc);
+      pack_b(g, pc, kc, jc, nc, NR, Bp);
+      for (long ic = m0; ic < m1; ic += I.MC) {
+        long mc = std::min(I.MC, m1 - ic);
+        long mcp = (mc + MR - 1) / MR * MR;
+        float* Ap = abuf.get(mcp * kc);
+        pack_a(g, ic, mc, pc, kc, MR, Ap);
+        for (long jr = 0; jr < nc; jr += NR) {
+          int cols = static_cast<int>(std::min<long>(NR, nc - jr));
+          for (long ir = 0; ir < mc; ir += MR) {
+            int rows = static_cast<int>(std::min<long>(MR, mc - ir));
+            float* Cij = g.C + (ic + ir) * g.ldc + jc + jr;
+            if (rows == MR && cols == NR) {
+              I.micro(kc, Ap + ir * kc, Bp + jr * kc, Cij, g.ldc, g.alpha, beta);
+            } else {
+              I.micro(kc, Ap + ir * kc, Bp + jr * kc, tile, NR, g.alpha, 0.f);
+              for (int r = 0; r < rows; ++r)
+                for (int c = 0; c < cols; ++c) {
+                  float* d = Cij + r * g.ldc + c;
+                  *d = tile[r * NR + c] + (beta != 0.f ? beta * *d : 0.f);
+                }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+static void scale_c(const Gemm& g) {
+  // K == 0: C = beta·C.
+  for (long i = 0; i < g.M; ++i)
+    for (long j = 0; j < g.N; ++j) g.C[i * g.ldc + j] = g.beta == 0.f ? 0.f : g.beta * g.C[i * g.ldc + j];
+}
+
+void sgemm_serial(const Gemm& g) {
+  if (g.M <= 0 || g.N <= 0) return;
+  if (g.K <= 0) return scale_c(g);
+  gemm_block(g, 0, g.M, 0, g.N);
+}
+
+void sgemm_builtin(const Gemm& g) {
+  if (g.M <= 0 || g.N <= 0) return;
+  if (g.K <= 0) return scale_c(g);
+  const Isa& I = isa();
+  int T = pool().threads();
+  double flops = 2.0 * g.M * g.N * g.K;
+  if (T == 1 || flops < 2e5 || in_parallel_region()) return gemm_block(g, 0, g.M, 0, g.N);
+  // Split the larger of M and N into chunks whole in MR / NR; a few chunks per thread balance the load
+  // when the machine is shared.
+  bool splitN = g.N >= g.M;
+  long unit = splitN ? I.NR : I.MR;
+  long extent = splitN ? g.N : g.M;
+  long units = (extent + unit - 1) / unit;
+  long chunks = std::min<long>(units, T * (flops > 5e7 ? 1 : 2));
+  long per = (units + chunks - 1) / chunks * unit;
+  pool().parallel_for(chunks, [&](long c) {
+    long b = c * per, e = std::min(extent, b + per);
+    if (b >= e) return;
+    if (splitN)
+      gemm_block(g, 0, g.M, b, e);
+    else
+      gemm_block(g, b, e, 0, g.N);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 5. Engine selection.
+
+enum class Engine { OpenBlas, Builtin };
+// OpenBLAS is preferred only when its kernels use at least the instruction set of the built-in one: an
+// OpenBLAS too old to know the CPU falls back to generic (e.g. "Prescott", SSE3) kernels that run several
+// times slower than the built-in AVX-512 GEMM. OPENBLAS_CORETYPE changes its core (reported by info()).
+static bool blas_is_competitive() {
+  if (!blas().sgemm) return false;
+  std::string info = blas().info;
+  auto has = [&](const char* core) { return info.find(std::string("core=") + core) != std::string::npos; };
+  bool avx512_core = has("SkylakeX") || has("skylakex") || has("Cooperlake") || has("cooperlake") ||
+                     has("SapphireRapids") || has("sapphirerapids");
+  bool avx2_core = avx512_core || has("Haswell") || has("haswell") || has("Zen") || has("zen");
+  std::string mine = isa().name;
+  if (mine == "avx512") return avx512_core;
+  if (mine == "avx2") return avx2_core;
+  return true;
+}
+
+static Engine auto_engine() { return blas_is_competitive() ? Engine::OpenBlas : Engine::Builtin; }
+
+static Engine initial_engine() {
+  const char* e = std::getenv("MBENCH_NATIVE_GEMM");
+  if (e && std::strcmp(e, "builtin") == 0) return Engine::Builtin;
+  if (e && std::strcmp(e, "openblas") == 0 && blas().sgemm) return Engine::OpenBlas;
+  return auto_engine();
+}
+static Engine& engine() {
+  static Engine e = initial_engine();
+  return e;
+}
+
+bool set_gemm_engine(const std::string& name) {
+  if (name == "builtin") {
+    engine() = Engine::Builtin;
+  } else if (name == "openblas") {
+    if (!blas().sgemm) return false;
+    engine() = Engine::OpenBlas;
+  } else if (name == "auto") {
+    engine() = auto_engine();
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::string gemm_engine() { return engine() == Engine::OpenBlas ? "openblas" : "builtin"; }
+std::string gemm_isa() { return isa().name; }
+std::string blas_info() { return blas().sgemm ? blas().info : ""; }
+
+static void blas_call(const Gemm& g) {
+  blas().sgemm(101, g.transA ? 112 : 111, g.transB ? 112 : 111, static_cast<int>(g.M), static_cast<int>(g.N),
+               static_cast<int>(g.K), g.alpha, g.A, static_cast<int>(g.lda), g.B, static_cast<int>(g.ldb), g.beta,
+               g.C, static_cast<int>(g.ldc));
+}
+
+void sgemm(const Gemm& g) {
+  if (g.M <= 0 || g.N <= 0) return;
+  // OpenBLAS rejects lda/ldb/ldc below 1, and is not worth its threading overhead on tiny products.
+  bool tiny = 2.0 * g.M * g.N * g.K < 1e5;
+  if (engine() == Engine::OpenBlas && !tiny && !in_parallel_region() && g.K > 0) return blas_call(g);
+  sgemm_builtin(g);
+}
+
+void sgemm_batched(const Gemm& s, long batch, const long* offA, const long* offB, const long* offC) {
+  if (batch <= 0) return;
+  auto item = [&](long b) {
+    Gemm g = s;
+    g.A = s.A + offA[b];
+    g.B = s.B + offB[b];
+    g.C = s.C + offC[b];
+    return g;
+  };
+  double per_flops = 2.0 * s.M * s.N * s.K;
+  // Many small products: one per task, each on one thread. Few large ones: each multi-threaded in turn.
+  if (batch >= pool().threads() && per_flops < 3e7) {
+    pool().parallel_for(batch, [&](long b) { sgemm_serial(item(b)); });
+  } else {
+    for (long b = 0; b < batch; ++b) sgemm(item(b));
+  }
+}
+
+}  // namespace mbn

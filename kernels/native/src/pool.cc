@@ -1,0 +1,104 @@
+#include "pool.h"
+
+#include <cstdlib>
+
+namespace mbn {
+
+// True on a pool worker (and on the caller while it runs tasks): a nested parallel_for runs serially there,
+// so a kernel may call another parallel kernel without deadlocking the pool.
+static thread_local bool in_pool = false;
+
+bool in_parallel_region() { return in_pool; }
+
+Pool::Pool(int threads) : threads_(threads < 1 ? 1 : threads) {
+  for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { worker_loop(); });
+}
+
+Pool::~Pool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void Pool::run_tasks() {
+  for (;;) {
+    long t = next_.fetch_add(1, std::memory_order_relaxed);
+    if (t >= tasks_) break;
+    (*fn_)(t);
+  }
+}
+
+void Pool::worker_loop() {
+  in_pool = true;
+  long seen = 0;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+    }
+    run_tasks();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (--active_ == 0) done_.notify_one();
+    }
+  }
+}
+
+void Pool::parallel_for(long tasks, const std::function<void(long)>& fn) {
+  if (tasks <= 0) return;
+  if (tasks == 1 || threads_ == 1 || in_pool) {
+    for (long t = 0; t < tasks; ++t) fn(t);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    fn_ = &fn;
+    tasks_ = tasks;
+    next_.store(0);
+    active_ = threads_ - 1;
+    ++generation_;
+  }
+  wake_.notify_all();
+  in_pool = true;
+  run_tasks();
+  in_pool = false;
+  std::unique_lock<std::mutex> lock(mu_);
+  done_.wait(lock, [&] { return active_ == 0; });
+  fn_ = nullptr;
+}
+
+Pool& pool() {
+  static Pool* p = [] {
+    int n = static_cast<int>(std::thread::hardware_concurrency());
+    if (const char* env = std::getenv("MBENCH_NATIVE_THREADS")) {
+      int v = std::atoi(env);
+      if (v > 0) n = v;
+    }
+    return new Pool(n < 1 ? 1 : n);
+  }();
+  return *p;
+}
+
+void parallel_range(long n, long grain, const std::function<void(long, long)>& fn) {
+  if (n <= 0) return;
+  if (grain < 1) grain = 1;
+  long max_chunks = static_cast<long>(pool().threads()) * 4;
+  long chunks = n / grain;
+  if (chunks > max_chunks) chunks = max_chunks;
+  if (chunks <= 1) {
+    fn(0, n);
+    return;
+  }
+  long per = (n + chunks - 1) / chunks;
+  pool().parallel_for(chunks, [&](long c) {
+    long b = c * per, e = b + per < n ? b + per : n;
+    if (b < e) fn(b, e);
+  });
+}
+
+}  // namespace mbn

@@ -1,0 +1,46 @@
+// A small persistent thread pool: parallel_for(tasks, fn) runs fn(task) for task in [0, tasks) on the caller
+// plus (threads - 1) workers and returns when all are done. Tasks are handed out by an atomic counter, so
+// uneven tasks balance themselves. Workers sleep on a condition variable between calls (the machines this
+// runs on are often shared, so no busy spinning beyond a short yield loop).
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace mbn {
+
+class Pool {
+ public:
+  explicit Pool(int threads);
+  ~Pool();
+  int threads() const { return threads_; }
+  void parallel_for(long tasks, const std::function<void(long)>& fn);
+
+ private:
+  void worker_loop();
+  void run_tasks();
+  int threads_;
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable wake_, done_;
+  long generation_ = 0;
+  bool stop_ = false;
+  const std::function<void(long)>* fn_ = nullptr;
+  long tasks_ = 0;
+  std::atomic<long> next_{0};
+  int active_ = 0;
+};
+
+// The process-wide pool (threads from MBENCH_NATIVE_THREADS, else the hardware concurrency).
+Pool& pool();
+
+// True inside a parallel_for task (nested parallel calls then run serially).
+bool in_parallel_region();
+
+// Runs fn(begin, end) over [0, n) split into at most `pool().threads() * 4` chunks of at least `grain` items.
+void parallel_range(long n, long grain, const std::function<void(long, long)>& fn);
+
+}  // namespace mbn
