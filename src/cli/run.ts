@@ -34,8 +34,8 @@ export const command: CommandModule<object, Args> = {
       if (send && process.connected) send(m);
     };
     const log = (line: string): void => {
-      if (send) emit({ type: 'log', line });
-      else process.stderr.write(plainLine(line));
+      process.stderr.write(plainLine(line)); // into run.log or the Slurm task log
+      emit({ type: 'log', line });
     };
     const printProgress = throttle<RunProgressEvent>(5000, (e) => process.stderr.write(plainLine(describeProgress(e))));
     const progress = (e: RunProgressEvent): void => (send ? emit({ type: 'progress', event: e }) : printProgress(e, e.step === e.totalSteps));

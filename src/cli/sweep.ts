@@ -1,11 +1,95 @@
 import type { CommandModule } from 'yargs';
+import { resolve } from 'node:path';
+import { loadSweep } from '../config/expand.js';
 import { UserError } from '../errors.js';
+import { DEFAULT_RESULTS_ROOT } from '../results/store.js';
 import { handler } from './common.js';
+import { plannedRuns, prepareRuns } from '../launch/prepare.js';
+import { planTable } from '../launch/planTable.js';
+import { createDisplay } from '../launch/display.js';
+import { defaultConcurrency, runLocal } from '../launch/localExecutor.js';
+import { runSlurm } from '../launch/slurm/slurmExecutor.js';
+import { requireSlurm } from '../launch/slurm/commands.js';
+import type { SweepReport } from '../launch/executor.js';
 
-export const command: CommandModule = {
-  command: 'sweep',
-  describe: '(sweep: not built yet)',
-  handler: handler(() => {
-    throw new UserError("'mbench sweep' is not built yet");
+interface Args {
+  file: string;
+  'dry-run': boolean;
+  executor: 'local' | 'slurm';
+  concurrency?: number;
+  results: string;
+  plot: boolean;
+  progress: 'auto' | 'live' | 'plain';
+  detach: boolean;
+}
+
+export const command: CommandModule<object, Args> = {
+  command: 'sweep <file>',
+  describe: 'Run every pretraining + fine-tuning run a sweep file describes (locally or on Slurm), resumably',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'sweep file (YAML), e.g. sweeps/quickstart.yaml' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan (runs, estimated tokens and FLOPs) and start nothing' })
+      .option('executor', { choices: ['local', 'slurm'] as const, default: 'local' as const, describe: 'where runs execute: child processes here, or a Slurm array job' })
+      .option('concurrency', { type: 'number', describe: 'runs at once (local default: one per CPU core; slurm: the array % limit)' })
+      .option('results', { type: 'string', default: DEFAULT_RESULTS_ROOT, describe: 'results root: runs go to <results>/<sweep name>/<run id>/' })
+      .option('plot', { type: 'boolean', default: false, describe: 'when the sweep is complete, write the Pareto chart, tables and CSV (as mbench pareto --plot --csv)' })
+      .option('progress', { choices: ['auto', 'live', 'plain'] as const, default: 'auto' as const, describe: 'live display on a terminal, timestamped lines otherwise' })
+      .option('detach', { type: 'boolean', default: false, describe: 'slurm: submit and return; follow with mbench status' })
+      .example('$0 sweep sweeps/quickstart.yaml --plot', 'run the embedded study here and chart it')
+      .example('$0 sweep sweeps/mosaicbert-base.yaml --executor slurm --dry-run', 'see what a cluster study would run')
+      .epilog(
+        'Finished runs (summary.json present) are never rerun; interrupted runs resume from their checkpoints; a run\n' +
+          'another process holds (its lock) is left to it. Ctrl-C stops the sweep (and cancels its Slurm job).\n' +
+          'Sweep file reference: docs/sweeps.md.',
+      ),
+  handler: handler(async (args: Args) => {
+    if (args.concurrency !== undefined && !(Number.isInteger(args.concurrency) && args.concurrency >= 1)) {
+      throw new UserError(`--concurrency must be a whole number ≥ 1, not '${args.concurrency}'`);
+    }
+    const plan = loadSweep(args.file);
+    const root = resolve(args.results);
+    if (args['dry-run']) {
+      process.stdout.write(`sweep ${plan.sweep.name} (${args.file}) → ${root}/${plan.sweep.name}/\n${planTable(plannedRuns(plan, root))}\n`);
+      return 0;
+    }
+    if (args.executor === 'slurm') requireSlurm(); // before writing anything
+    const runs = prepareRuns(plan, root);
+    const live = args.progress === 'live' || (args.progress === 'auto' && process.stderr.isTTY === true);
+    const display = createDisplay({ out: process.stderr, live, sweep: plan.sweep.name, total: runs.length });
+    const abort = new AbortController();
+    const onSigint = (): void => {
+      if (abort.signal.aborted) process.exit(130); // second Ctrl-C: leave now
+      display.note('stopping: runs keep their checkpoints (Ctrl-C again to leave at once)');
+      abort.abort();
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    let report: SweepReport;
+    try {
+      report =
+        args.executor === 'slurm'
+          ? await runSlurm(runs, { root, sweep: plan.sweep, concurrency: args.concurrency ?? null, signal: abort.signal, events: display, detach: args.detach })
+          : await runLocal(runs, { concurrency: args.concurrency ?? defaultConcurrency(runs), signal: abort.signal, events: display });
+    } finally {
+      display.close();
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+    const results = [...report.results.values()];
+    const failed = results.filter((r) => r.state === 'failed').length;
+    const done = results.filter((r) => r.state === 'finished' || r.state === 'already-finished').length;
+    process.stderr.write(`sweep ${plan.sweep.name}: ${done}/${runs.length} runs finished${failed ? `, ${failed} failed` : ''} · mbench status ${plan.sweep.name}${args.results !== DEFAULT_RESULTS_ROOT ? ` --results ${args.results}` : ''}\n`);
+    if (report.interrupted) return 130;
+    if (args.detach) return 0;
+    if (failed || done < runs.length) return 1;
+    if (args.plot) {
+      const { runPareto } = await import('../pareto/index.js');
+      const out = await runPareto({ resultsDir: root, sweep: plan.sweep.name, baseline: plan.sweep.baseline, plot: true, csv: true, onProgress: (l) => process.stderr.write(l + '\n') });
+      process.stdout.write(out.text + '\n');
+      for (const w of out.warnings) process.stderr.write(`mbench: warning: ${w}\n`);
+      if (out.outDir) process.stderr.write(`wrote ${out.files.length} files to ${out.outDir}\n`);
+    }
+    return 0;
   }),
 };

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSpec } from '../config/runSpec.js';
+import { hostname } from 'node:os';
 import { readJson, writeJsonAtomic } from '../results/atomic.js';
 import { BadFileError } from '../errors.js';
 
@@ -48,4 +49,13 @@ export function readFailure(dir: string): FailureRecord | null {
   } catch {
     return null;
   }
+}
+
+export function recordFailure(dir: string, f: Omit<FailureRecord, 'host' | 'at'>): void {
+  writeJsonAtomic(failurePath(dir), { ...f, host: hostname(), at: new Date().toISOString() } satisfies FailureRecord);
+}
+
+/** For executors: a run killed before it could record why (OOM killer, SIGKILL, time limit) gets a record. */
+export function recordFailureIfMissing(dir: string, f: Omit<FailureRecord, 'host' | 'at'>): void {
+  if (!existsSync(failurePath(dir))) recordFailure(dir, f);
 }

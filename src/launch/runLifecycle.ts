@@ -7,14 +7,15 @@
  *   5. on failure write failure.json; on interruption leave the checkpoints; release the lock either way.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunSpec } from '../config/runSpec.js';
 import { appendJsonLine, writeJsonAtomic } from '../results/atomic.js';
 import { summaryPath } from '../results/store.js';
 import { UserError } from '../errors.js';
 import { tryLock, type LockInfo, type LockOptions } from './lock.js';
-import { attemptsPath, failurePath, readSpec, type FailureRecord } from './runFiles.js';
+import { attemptsPath, failurePath, readSpec, recordFailure } from './runFiles.js';
+
+export { recordFailure };
 import { RunFailure, RunInterrupted, type Runner, type RunProgressEvent } from './runners/types.js';
 import { buildSummary } from './summaryRecord.js';
 
@@ -72,8 +73,4 @@ export async function executeRun(dir: string, opts: ExecuteOptions): Promise<Run
   } finally {
     lock.release();
   }
-}
-
-export function recordFailure(dir: string, f: Omit<FailureRecord, 'host' | 'at'>): void {
-  writeJsonAtomic(failurePath(dir), { ...f, host: hostname(), at: new Date().toISOString() } satisfies FailureRecord);
 }

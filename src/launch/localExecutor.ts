@@ -1,0 +1,129 @@
+/**
+ * The local executor: a pool of `mbench run <dir>` child processes (the lean entry, ./runEntry.ts), so a crash or OOM kills one run, not the
+ * sweep. Each child appends its output to the run's run.log and reports progress over an IPC channel; when this
+ * process dies the channel closes and the child stops at its next step (checkpoints kept, lock released), so
+ * SIGKILL of a sweep leaves no orphan training on.
+ *
+ * Runs another executor holds (its lock) are skipped and, once the queue is empty, waited for: two sweeps on
+ * one results folder split the work and both end with the sweep complete.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { summaryPath } from '../results/store.js';
+import type { ChildMessage } from './childMessages.js';
+import type { ExecutorEvents, PlannedRun, RunResult, SweepReport } from './executor.js';
+import { runLockState } from './lock.js';
+import { RUN_ENTRY, tsxExecArgv } from './runCommand.js';
+import { EXIT_BUSY, EXIT_INTERRUPTED } from './runLifecycle.js';
+import { readFailure, recordFailureIfMissing, runLogPath } from './runFiles.js';
+
+export interface LocalOptions {
+  concurrency: number;
+  signal: AbortSignal;
+  events: ExecutorEvents;
+  /** How often to look at runs held by another executor (ms). */
+  pollMs?: number;
+}
+
+/** One run per core: tfjs on wasm/cpu trains single-threaded; accelerator backends get one run at a time. */
+export function defaultConcurrency(runs: PlannedRun[]): number {
+  const accelerated = runs.some((r) => r.spec.runner === 'train' && ['tensorflow', 'webgpu'].includes(String(r.spec.config.backend)));
+  return Math.max(1, Math.min(accelerated ? 1 : availableParallelism(), runs.length));
+}
+
+export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<SweepReport> {
+  const results = new Map<string, RunResult>();
+  const queue = [...runs];
+  const heldElsewhere: PlannedRun[] = [];
+  const startedAt = Date.now();
+  const children = new Set<ChildProcess>();
+  const onAbort = (): void => {
+    for (const c of children) c.kill('SIGINT');
+  };
+  opts.signal.addEventListener('abort', onAbort);
+
+  const finish = (run: PlannedRun, result: RunResult): void => {
+    results.set(run.spec.id, result);
+    opts.events.ended(run, result);
+  };
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (opts.signal.aborted) return;
+      const run = queue.shift();
+      if (!run) return;
+      if (existsSync(summaryPath(run.dir))) {
+        finish(run, { state: 'already-finished' });
+        continue;
+      }
+      const lock = runLockState(run.dir);
+      if (lock.held && !lock.stale) {
+        heldElsewhere.push(run);
+        continue;
+      }
+      const exit = await startChild(run, opts, children);
+      if (exit.code === EXIT_BUSY) heldElsewhere.push(run);
+      else if (exit.code === 0) finish(run, existsSync(summaryPath(run.dir)) ? { state: 'finished' } : { state: 'already-finished' });
+      else if (exit.code === EXIT_INTERRUPTED || (opts.signal.aborted && exit.signal === 'SIGINT')) finish(run, { state: 'interrupted' });
+      else {
+        const logPath = runLogPath(run.dir);
+        // A run killed before it could say why (OOM killer, SIGKILL, a crash in native code) gets a record here.
+        recordFailureIfMissing(run.dir, { exitCode: exit.code, signal: exit.signal, message: `exited with ${exit.signal ?? `code ${exit.code}`}`, logPath });
+        const failure = readFailure(run.dir);
+        finish(run, { state: 'failed', exitCode: exit.code, signal: exit.signal, logPath, message: failure?.message ?? null });
+      }
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+    // Runs another executor took: wait until they finish there, or take them over if it let go unfinished.
+    while (heldElsewhere.length && !opts.signal.aborted) {
+      opts.events.note(`waiting for ${heldElsewhere.length} run(s) held by another process`);
+      await sleep(opts.pollMs ?? 500, undefined, { signal: opts.signal }).catch(() => undefined);
+      for (const run of heldElsewhere.splice(0)) {
+        const lock = runLockState(run.dir);
+        if (existsSync(summaryPath(run.dir))) finish(run, { state: 'already-finished' });
+        else if (lock.held && !lock.stale) heldElsewhere.push(run);
+        else {
+          const failure = readFailure(run.dir);
+          if (failure && Date.parse(failure.at) >= startedAt) {
+            finish(run, { state: 'left-to-other', holder: `failed on ${failure.host}: ${failure.message}` });
+          } else queue.push(run);
+        }
+      }
+      if (queue.length) await Promise.all(Array.from({ length: Math.min(queue.length, Math.max(1, opts.concurrency)) }, worker));
+    }
+  } finally {
+    opts.signal.removeEventListener('abort', onAbort);
+  }
+  for (const run of [...queue, ...heldElsewhere]) if (!results.has(run.spec.id)) results.set(run.spec.id, { state: 'interrupted' });
+  return { results, interrupted: opts.signal.aborted };
+}
+
+function startChild(run: PlannedRun, opts: LocalOptions, children: Set<ChildProcess>): Promise<{ code: number | null; signal: string | null }> {
+  mkdirSync(run.dir, { recursive: true });
+  const logPath = runLogPath(run.dir);
+  const fd = openSync(logPath, 'a');
+  opts.events.started(run);
+  return new Promise((resolve) => {
+    const child = fork(RUN_ENTRY, ['run', run.dir], {
+      execArgv: tsxExecArgv(),
+      stdio: ['ignore', fd, fd, 'ipc'],
+      env: { ...process.env, MBENCH_RUN_LOG: logPath },
+    });
+    children.add(child);
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'progress') opts.events.progress(run, m.event);
+      else if (m.type === 'log') opts.events.log(run, m.line);
+    });
+    child.on('error', () => undefined); // reported through 'exit'
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      closeSync(fd);
+      resolve({ code, signal });
+    });
+  });
+}

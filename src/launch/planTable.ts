@@ -1,0 +1,53 @@
+/** The plan as a table for `mbench sweep --dry-run`: one row per run, estimated steps, tokens and FLOPs. */
+import Table from 'cli-table3';
+import { existsSync } from 'node:fs';
+import { estimateRun } from '../config/estimate.js';
+import { summaryPath } from '../results/store.js';
+import type { PlannedRun } from './executor.js';
+
+/** 1234567 → `1.23M`; null → `—`. */
+export function si(n: number | null, unit = ''): string {
+  if (n === null) return '—';
+  const prefixes: Array<[number, string]> = [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [v, p] of prefixes) if (Math.abs(n) >= v) return `${(n / v).toPrecision(3)}${p}${unit}`;
+  return `${Number(n.toPrecision(3))}${unit}`;
+}
+
+export function planTable(runs: PlannedRun[]): string {
+  const t = new Table({ head: ['id', 'run', 'recipe', 'size', 'duration', 'seed', 'params', 'steps', 'tokens*', 'FLOPs', 'extra points', 'state'] });
+  let tokens = 0;
+  let flops = 0;
+  let unknown = 0;
+  for (const { spec, dir } of runs) {
+    const e = estimateRun(spec.config);
+    tokens += e.tokenPositions ?? 0;
+    flops += e.flops ?? 0;
+    if (e.flops === null) unknown++;
+    t.push([
+      spec.id,
+      spec.name,
+      spec.recipe,
+      String(spec.config.size),
+      String(spec.config.duration),
+      spec.seed,
+      si(e.params),
+      e.steps ?? '—',
+      si(e.tokenPositions),
+      si(e.flops),
+      spec.intermediates.map((p) => `@${p.at}`).join(' ') || '',
+      existsSync(summaryPath(dir)) ? 'done' : 'to run',
+    ]);
+  }
+  const points = runs.reduce((n, r) => n + r.spec.intermediates.length, 0);
+  const finetune = runs[0]?.spec.finetune;
+  const lines = [
+    t.toString(),
+    `${runs.length} runs (${runs.filter((r) => existsSync(summaryPath(r.dir))).length} done)` +
+      (points ? ` + ${points} intermediate points` : '') +
+      ` · ≈ ${si(tokens)} token positions · ≈ ${si(flops, 'FLOP')} of pretraining` +
+      (unknown ? ` (+ ${unknown} runs with time/epoch durations, not estimated)` : ''),
+    finetune ? `fine-tuning: ${finetune.suite}${finetune.tasks ? ` (${finetune.tasks.join(', ')})` : ''}, seeds ${finetune.seeds.join(', ')}` : 'fine-tuning: none',
+    '* tokens = batch × seqLen × steps, an upper bound: samples are padded, and only real tokens are counted in runs.',
+  ];
+  return lines.join('\n');
+}
