@@ -16,6 +16,12 @@ export const REFERENCE_REQUIRED = ['recipe', 'time', 'score'] as const;
 export const REFERENCE_OPTIONAL = ['seed', 'cost'] as const;
 const ALLOWED: readonly string[] = [...REFERENCE_REQUIRED, ...REFERENCE_OPTIONAL];
 
+/** Scores given as percentages (79.6) → fractions (0.796), without float noise (79.6/100 = 0.7959999…). */
+export const fromPercent = (v: number): number => Number((v / 100).toPrecision(12));
+
+/** A score as a fraction: values above 1.5 are read as percentages. */
+export const asFraction = (v: number): number => (Math.abs(v) > 1.5 ? fromPercent(v) : v);
+
 interface CsvRow {
   record: string[];
   info: { lines: number };
@@ -80,7 +86,7 @@ export function parseReferenceCsv(text: string, file: string): RawPoint[] {
     costUsd: r.cost,
     tokens: null,
     flops: null,
-    score: percent ? r.score / 100 : r.score,
+    score: percent ? fromPercent(r.score) : r.score,
     tasks: {},
   }));
 }
@@ -103,5 +109,5 @@ export function parseRule(text: string): ReferenceRule {
   if (!label || !Number.isFinite(value) || text.slice(at + 1).trim() === '') {
     throw new UserError(`--rule '${text}' is not LABEL=SCORE, e.g. --rule "BERT-Base (Devlin 2018)=0.803"`);
   }
-  return { label, y: Math.abs(value) > 1.5 ? value / 100 : value };
+  return { label, y: asFraction(value) };
 }

@@ -11,7 +11,7 @@ import { analyse } from './analyse.js';
 import { parseXAxis } from './axes.js';
 import { EXPORTERS, ExportContext, PLOT_FORMATS, type ExportFormat, type OutputFile } from './export/index.js';
 import { loadRuns } from './load.js';
-import { loadReferenceCsv, parseRule } from './reference.js';
+import { asFraction, loadReferenceCsv, parseRule } from './reference.js';
 import { reportText } from './table.js';
 import type { ParetoReport } from './types.js';
 
@@ -65,7 +65,7 @@ export function formatsFor(opts: Pick<RunParetoOptions, 'plot' | 'csv' | 'json'>
 /** --level values: fractions, or percentages when > 1.5 (like --rule). */
 export function parseLevel(v: number): number {
   if (!Number.isFinite(v)) throw new UserError(`--level '${v}' is not a number; give a score such as 0.75 or 75`);
-  return Math.abs(v) > 1.5 ? v / 100 : v;
+  return asFraction(v);
 }
 
 export async function runPareto(opts: RunParetoOptions = {}): Promise<RunParetoResult> {

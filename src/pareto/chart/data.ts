@@ -14,6 +14,8 @@ export const KIND_LABEL: Record<PointKind, string> = {
 export interface ChartRow {
   recipe: string;
   kind: string;
+  /** Same as kind, for the line dash (a second field so that hiding the dash legend keeps the shape legend). */
+  dash: string;
   /** Connects a recipe's points into one line: recipe + source. */
   series: string;
   config: string;
@@ -57,6 +59,7 @@ export function chartData(report: ParetoReport): ChartData {
   const base = (a: Aggregate) => ({
     recipe: a.recipe,
     kind: KIND_LABEL[a.kind],
+    dash: KIND_LABEL[a.kind],
     series: `${a.recipe} (${KIND_LABEL[a.kind]})`,
     config: a.configKey,
     n: a.x.n,

@@ -102,9 +102,10 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
           color,
           detail: { field: 'series' },
           strokeDash: {
-            field: 'kind',
+            field: 'dash',
             type: 'nominal',
             scale: { domain: Object.values(KIND_LABEL), range: [[1, 0], [4, 3], [6, 3]] },
+            legend: null,
           },
           order: { field: 'x' },
         },

@@ -15,12 +15,16 @@ export async function specToSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-/** Renders SVG to PNG at `scale`× (2 = crisp on high-DPI screens and in documents). */
-export function svgToPng(svg: string, scale = 2): Uint8Array {
+/** Rasterizes SVG at `scale`× (2 = crisp on high-DPI screens and in documents). */
+export function rasterize(svg: string, scale = 2) {
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: scale },
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   });
-  return resvg.render().asPng();
+  return resvg.render();
+}
+
+export function svgToPng(svg: string, scale = 2): Uint8Array {
+  return rasterize(svg, scale).asPng();
 }

@@ -23,7 +23,7 @@ export function tasksSpec(report: ParetoReport, data: ChartData = chartData(repo
     config: CHART_CONFIG,
     data: { values: data.taskRows },
     facet: { field: 'task', type: 'nominal', title: null, header: { labelFontSize: 13 } },
-    columns: Math.min(3, new Set(data.taskRows.map((r) => r.task)).size),
+    columns: panelColumns(new Set(data.taskRows.map((r) => r.task)).size),
     resolve: { scale: { y: 'independent' } },
     spec: {
       width: 260,
@@ -59,3 +59,6 @@ export function tasksSpec(report: ParetoReport, data: ChartData = chartData(repo
     },
   } as TopLevelSpec;
 }
+
+/** Panels per row: a square-ish grid (4 tasks → 2×2), at most 3 wide. */
+export const panelColumns = (tasks: number): number => Math.min(3, Math.ceil(Math.sqrt(tasks)));
