@@ -11,10 +11,14 @@ export function valuesOf(backend: MathBackendCPU, t: tf.TensorInfo): Float32Arra
   return backend.data.get(t.dataId).values as Float32Array | Int32Array | Uint8Array;
 }
 
+/**
+ * A float32 tensor's values as a Float32Array. tfjs's cpu Cast from bool or int32 to float32 keeps the source
+ * array (no encoding loss, so it shares the data), so a float32 tensor may hold a Uint8Array or Int32Array:
+ * those are converted (a copy).
+ */
 export function f32(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array {
   const v = valuesOf(backend, t);
-  if (!(v instanceof Float32Array)) throw new Error(`expected float32 data, got ${t.dtype}`);
-  return v;
+  return v instanceof Float32Array ? v : Float32Array.from(v);
 }
 
 export function i32(backend: MathBackendCPU, t: tf.TensorInfo): Int32Array {

@@ -1,0 +1,41 @@
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { alibiSlopes, attention, attentionBias } from '../../kernels/attention.js';
+import { gelu } from '../../kernels/gelu.js';
+import { layerNorm } from '../../kernels/layernorm.js';
+import { nativeAttention, nativeGeglu, nativeGelu, nativeLayerNorm } from '../../src/engine/native/index.js';
+import { assertMatchesCpu, randn, skipNative } from './compare.js';
+
+describe('native fused ops match the compositions they replace (values and gradients)', { skip: skipNative }, () => {
+  it('attention with ALiBi and a key mask, odd sequence length (two query blocks)', () => {
+    const [batch, seq, heads, hidden] = [3, 67, 4, 32];
+    const keyMask = new Uint8Array(batch * seq).fill(1);
+    for (let j = 50; j < seq; j++) keyMask[seq + j] = 0; // second sample: 17 pads
+    keyMask[2 * seq + seq - 1] = 0;
+    const o = { batch, seq, heads };
+    const inputs = [randn([batch * seq, hidden], 1), randn([batch * seq, hidden], 2), randn([batch * seq, hidden], 3)];
+    assertMatchesCpu('attention alibi+mask', ([q, k, v]) => nativeAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, { ...o, slopes: alibiSlopes(heads), keyMask }), inputs, {
+      ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, keyMask, alibi: true }), o),
+      tol: 2e-4,
+    });
+    assertMatchesCpu('attention plain', ([q, k, v]) => nativeAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, o), inputs, {
+      ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, alibi: false }), o),
+      tol: 2e-4,
+    });
+  });
+
+  it('LayerNorm, and LayerNorm of x + residual', () => {
+    const [x, g, b, r] = [randn([77, 96], 4, 2), randn([96], 5, 0.5, 1), randn([96], 6), randn([77, 96], 7)];
+    assertMatchesCpu('layerNorm', ([xi, gi, bi]) => nativeLayerNorm(xi as tf.Tensor2D, gi as tf.Tensor1D, bi as tf.Tensor1D, 1e-12), [x, g, b], {
+      ref: ([xi, gi, bi]) => layerNorm(xi as tf.Tensor2D, gi as tf.Tensor1D, bi as tf.Tensor1D, 1e-12),
+    });
+    assertMatchesCpu('layerNorm+residual', ([xi, gi, bi, ri]) => nativeLayerNorm(xi as tf.Tensor2D, gi as tf.Tensor1D, bi as tf.Tensor1D, 1e-12, ri as tf.Tensor2D), [x, g, b, r], {
+      ref: ([xi, gi, bi, ri]) => layerNorm(tf.add(xi!, ri!) as tf.Tensor2D, gi as tf.Tensor1D, bi as tf.Tensor1D, 1e-12),
+    });
+  });
+
+  it('GELU (tanh form) and GeGLU', () => {
+    assertMatchesCpu('gelu', ([x]) => nativeGelu(x!), [randn([45, 401], 8, 4)], { ref: ([x]) => gelu(x!) });
+    assertMatchesCpu('geglu', ([a, b]) => nativeGeglu(a!, b!), [randn([45, 401], 9, 4), randn([45, 401], 10)], { ref: ([a, b]) => tf.mul(gelu(a!), b!) });
+  });
+});
