@@ -14,7 +14,7 @@ export function si(n: number | null, unit = ''): string {
 }
 
 export function planTable(runs: PlannedRun[]): string {
-  const t = new Table({ head: ['id', 'run', 'recipe', 'size', 'duration', 'seed', 'params', 'steps', 'tokens*', 'FLOPs', 'extra points', 'state'] });
+  const t = new Table({ style: { head: [], border: [] }, head: ['id', 'run', 'recipe', 'size', 'duration', 'seed', 'params', 'steps', 'tokens*', 'FLOPs', 'extra points', 'state'] });
   let tokens = 0;
   let flops = 0;
   let unknown = 0;
