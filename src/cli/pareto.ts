@@ -27,17 +27,17 @@ export const command: CommandModule<object, ParetoArgs> = {
     y
       .usage(
         'mbench pareto [RESULTS_DIR] [options]\n\n' +
-          'Reads finished runs (<RESULTS_DIR>/<sweep>/<run>/summary.json), averages repeats over pretraining seeds\n' +
-          '(mean, sd, 95% Student-t CI), finds each recipe\'s Pareto frontier and the overall one, and reports\n' +
-          'how much faster each recipe reaches the baseline\'s scores (interpolated along the frontiers and from\n' +
-          'fitted curves y = c1 − c2·exp(−(c3·t)^c4)). Prints tables; --plot/--csv/--json write files to\n' +
-          '<RESULTS_DIR>/<sweep>/pareto/ (or --out), each replaced atomically.',
+          'Reads finished runs (<RESULTS_DIR>/<sweep>/<run>/summary.json), averages repeats over pretraining seeds ' +
+          "(mean, sd, 95% Student-t CI), finds each recipe's Pareto frontier and the overall one on --x (cost) vs --y " +
+          "(score), and reports how much faster each recipe reaches the baseline's scores (interpolated along the " +
+          'frontiers and from fitted curves y = c1 − c2·exp(−(c3·t)^c4)). Prints tables; --plot, --csv and --json ' +
+          'write files to <RESULTS_DIR>/<sweep>/pareto/ (or --out), each replaced atomically.',
       )
       .positional('results-dir', { type: 'string', default: 'results', describe: 'results root, or one sweep\'s folder' })
       .option('sweep', { type: 'string', describe: 'sweep folder under RESULTS_DIR (default: the only one)' })
       .option('baseline', { type: 'string', describe: 'recipe to compare against (default: bert when present); may be a --reference recipe' })
-      .option('x', { type: 'string', default: 'hours', describe: `cost axis: ${X_AXES.join(' | ')} (cost = hours × devices × price per device-hour)` })
-      .option('y', { type: 'string', default: 'score', describe: 'score axis: score (average over tasks) | a task name' })
+      .option('x', { type: 'string', default: 'hours', describe: `--x: cost axis, ${X_AXES.join(' | ')} (cost = hours × devices × price per device-hour)` })
+      .option('y', { type: 'string', default: 'score', describe: '--y: score axis, score (average over tasks) | a task name' })
       .option('reference', { type: 'string', describe: 'CSV of external points, header recipe,time,score[,seed,cost]; time in hours, score 0.803 or 80.3' })
       .option('rule', { type: 'string', array: true, describe: 'dotted reference line "LABEL=SCORE", e.g. "BERT-Base (Devlin 2018)=0.803"; repeatable' })
       .option('level', { type: 'number', array: true, describe: 'extra score level to time each recipe at (0.75 or 75); repeatable' })

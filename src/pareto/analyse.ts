@@ -43,7 +43,8 @@ export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoR
     else placed.push(p as PlacedPoint);
   }
   if (excluded.length) {
-    warnings.push(`${excluded.length} of ${points.length} run${points.length === 1 ? '' : 's'} excluded: ${summarizeReasons(excluded)}`);
+    const noun = points.some((p) => p.kind === 'reference') ? 'points' : points.length === 1 ? 'run' : 'runs';
+    warnings.push(`${excluded.length} of ${points.length} ${noun} excluded: ${summarizeReasons(excluded)}`);
   }
   if (placed.length === 0) {
     throw new UserError(

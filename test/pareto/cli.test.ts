@@ -1,0 +1,60 @@
+// End to end, as a user would run it: `mbench pareto` on a folder of synthetic run summaries.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../src/version.js';
+import { realisticRuns, tempRoot, writeSweep, writeUnfinished } from './synthetic.js';
+
+const mbench = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/mbench.js'), ...args], { encoding: 'utf8' });
+
+test('mbench pareto --plot --csv --json prints the frontier table and writes spec, SVG, PNG, HTML, CSV, JSON', () => {
+  const root = tempRoot();
+  writeSweep(root, 'demo', [...realisticRuns(), { recipe: 'bert', config: { duration: '50ba' }, wallSeconds: 60, score: null }]);
+  writeUnfinished(root, 'demo', 'still-running');
+  const ref = join(root, 'published.csv');
+  writeFileSync(ref, 'recipe,time,score\nBERT-Base (paper),0.5,72.0\nBERT-Base (paper),0.9,76.5\n');
+  const r = mbench('pareto', root, '--plot', '--csv', '--json', '--reference', ref, '--rule', 'BERT-Base (Devlin 2018)=0.76');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Pareto frontier per recipe \(average score vs hours, sweep demo\)/);
+  assert.match(r.stdout, /mosaic .*duration=1600ba size=tiny .*frontier/);
+  assert.match(r.stdout, /Speedup vs bert/);
+  assert.match(r.stdout, /\d\.\d\d×/);
+  assert.match(r.stderr, /1 of 39 points excluded: 1 with no average score/);
+  assert.match(r.stderr, /1 unfinished run folder \(no summary\.json\) skipped/);
+  const out = join(root, 'demo', 'pareto');
+  const files = ['pareto.vl.json', 'pareto.svg', 'pareto.png', 'tasks.vl.json', 'tasks.svg', 'tasks.png', 'pareto.html', 'runs.csv', 'aggregates.csv', 'pareto.json'];
+  for (const f of files) assert.ok(existsSync(join(out, f)), `${f} written`);
+  const svg = readFileSync(join(out, 'pareto.svg'), 'utf8');
+  for (const text of ['Pretraining time (minutes)', 'Average fine-tuning score (×100)', 'Recipe', 'mosaic', 'BERT-Base (paper)', 'BERT-Base (Devlin 2018)', 'reference']) {
+    assert.ok(svg.includes(text.replace('&', '&amp;')), `SVG shows '${text}'`);
+  }
+  assert.match(svg, /class="mark-area/, 'CI bands drawn');
+  const png = readFileSync(join(out, 'pareto.png'));
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.ok(png.length > 20_000, 'PNG has content');
+  const spec = JSON.parse(readFileSync(join(out, 'pareto.vl.json'), 'utf8'));
+  assert.ok(Array.isArray(spec.layer) && spec.data.values.length > 0);
+  const report = JSON.parse(readFileSync(join(out, 'pareto.json'), 'utf8'));
+  assert.equal(report.baseline, 'bert');
+  assert.equal(report.excluded.length, 1);
+  assert.equal(readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n').length, 1 + 37 + 2);
+  assert.match(r.stderr, /wrote 10 files to /);
+});
+
+test('no runs: a clear error and a non-zero exit, nothing written', () => {
+  const root = tempRoot();
+  const r = mbench('pareto', root, '--plot');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^mbench: error: no finished runs found under .*run a sweep first/m);
+  assert.ok(!existsSync(join(root, 'reference')));
+});
+
+test('mbench pareto --help explains the options', () => {
+  const r = mbench('pareto', '--help');
+  assert.equal(r.status, 0);
+  for (const opt of ['--sweep', '--baseline', '--x', '--y', '--reference', '--rule', '--level', '--plot', '--csv', '--json', '--out', 'hours | cost | tokens | flops']) {
+    assert.ok(r.stdout.includes(opt), `--help mentions ${opt}`);
+  }
+});
