@@ -58,6 +58,17 @@ export function saveTokenizer(tok: WordPieceTokenizer, cacheRoot: string): void 
   renameSync(join(dir, 'vocab.txt.tmp'), join(dir, 'vocab.txt'));
 }
 
+/** The tokenizer with content hash `id` (as stored in checkpoints), from the store or bert-base-uncased. */
+export function tokenizerById(id: string, cacheRoot: string, where = 'the checkpoint'): WordPieceTokenizer {
+  const bert = new WordPieceTokenizer(bertBaseUncasedVocab(), BERT_BASE_UNCASED);
+  if (id === bert.info.id) return bert;
+  const dir = join(tokenizerStoreDir(cacheRoot), id);
+  if (!existsSync(join(dir, 'info.json'))) {
+    throw new UserError(`${where} was made with tokenizer ${id}, which is not in ${tokenizerStoreDir(cacheRoot)}: run 'mbench data prepare' with the corpus and --tokenizer it was trained with`);
+  }
+  return tokenizerFor(JSON.parse(readFileSync(join(dir, 'info.json'), 'utf8')) as TokenizerInfo, cacheRoot);
+}
+
 /** The tokenizer a checkpoint was trained with, from its TokenizerInfo. */
 export function tokenizerFor(info: TokenizerInfo, cacheRoot: string): WordPieceTokenizer {
   const bert = new WordPieceTokenizer(bertBaseUncasedVocab(), BERT_BASE_UNCASED);
