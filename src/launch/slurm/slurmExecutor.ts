@@ -63,6 +63,7 @@ export async function runSlurm(runs: PlannedRun[], opts: SlurmOptions): Promise<
   opts.events.note(`submitted Slurm job ${jobId}: ${todo.length} array task(s)${concurrency ? `, at most ${concurrency} at once` : ''}; logs in ${logDir}`);
   if (opts.detach) return { results, interrupted: false, jobId, submissionDir };
 
+  const pollMs = opts.pollMs ?? (Number(process.env.MBENCH_SLURM_POLL_MS) || 2000);
   const logOf = (i: number): string => join(logDir, `task-${i}.log`);
   const started = new Set<number>();
   const pending = new Map(todo.map((r, i) => [i, r]));
@@ -101,7 +102,7 @@ export async function runSlurm(runs: PlannedRun[], opts: SlurmOptions): Promise<
         finish(run, { state: 'failed', exitCode, signal, logPath: logOf(i), message: readFailure(run.dir)?.message ?? `Slurm task ended ${state}` });
       }
     }
-    if (pending.size) await sleep(opts.pollMs ?? 2000);
+    if (pending.size) await sleep(pollMs);
   }
   // Runs another executor held when their task started: wait for that executor to finish them.
   while (busy.length && !opts.signal.aborted) {
@@ -111,7 +112,7 @@ export async function runSlurm(runs: PlannedRun[], opts: SlurmOptions): Promise<
       else if (lock.held && !lock.stale) busy.push([i, run]);
       else finish(run, { state: 'left-to-other', holder: `another executor held it while task ${jobId}_${i} ran; resubmit to run it` });
     }
-    if (busy.length) await sleep(opts.pollMs ?? 2000);
+    if (busy.length) await sleep(pollMs);
   }
   return { results, interrupted: opts.signal.aborted, jobId, submissionDir };
 

@@ -1,0 +1,62 @@
+// The Slurm executor against a real cluster (test/slurm/cluster.sh starts a one-node one; CI always does):
+// the same sweep through Slurm and through the local pool gives the same run ids and the same summaries.
+// Skips, saying why, when no cluster answers — except under CI=true, where it must run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { which } from '../../src/launch/slurm/commands.js';
+import { comparableSummaries, mbenchSync, mockSweep, runFolders, tempDir } from './helpers.js';
+
+function slurmProblem(): string | null {
+  if (!which('sbatch')) return 'sbatch is not on PATH';
+  const r = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8', timeout: 15_000 });
+  if (r.status !== 0) return `sinfo failed: ${(r.stderr || r.error?.message || '').trim()}`;
+  if (!/idle|mix|alloc/.test(r.stdout)) return `no usable node (sinfo: ${r.stdout.trim() || 'nothing'})`;
+  return null;
+}
+
+const problem = slurmProblem();
+const skip = problem !== null && process.env.CI !== 'true' ? `no Slurm cluster reachable (${problem}); start one with test/slurm/cluster.sh start` : false;
+const env = { MBENCH_SLURM_POLL_MS: '300' };
+
+test('a sweep through Slurm equals the same sweep run locally; failed tasks report exit code and log; resubmission runs only the rest', { skip, timeout: 240_000 }, () => {
+  assert.equal(problem, null, `CI=true but Slurm is not usable: ${problem}`);
+  const dir = tempDir();
+  const file = mockSweep(dir, { name: 'slurmy', seeds: [1, 2], durations: ['10ba'] });
+  // A results root whose path needs quoting everywhere it goes (job script, --output, task list).
+  const viaSlurm = join(dir, "it's a $(touch PWNED) %a dir");
+  const viaLocal = join(dir, 'local');
+  const s = mbenchSync(['sweep', file, '--results', viaSlurm, '--executor', 'slurm', '--concurrency', '4'], env);
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stderr, /submitted Slurm job \d+: 4 array task\(s\), at most 4 at once/);
+  const l = mbenchSync(['sweep', file, '--results', viaLocal, '--concurrency', '2']);
+  assert.equal(l.code, 0, l.stderr);
+  const a = comparableSummaries(viaSlurm, 'slurmy');
+  const b = comparableSummaries(viaLocal, 'slurmy');
+  assert.equal(Object.keys(a).length, 4);
+  assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
+  assert.deepEqual(a, b);
+  assert.equal(existsSync(join(dir, 'PWNED')), false);
+  assert.equal(existsSync(join(viaSlurm, 'PWNED')), false);
+
+  // Seed 2 fails: its tasks are reported with exit code 3 and their log; resubmitting runs only those.
+  const failing = mockSweep(dir, { name: 'slurmfail', seeds: [1, 2], durations: ['10ba'], failSeeds: [2] });
+  const f = mbenchSync(['sweep', failing, '--results', viaSlurm, '--executor', 'slurm'], env);
+  assert.equal(f.code, 1, f.stderr);
+  const failedLines = f.stderr.split('\n').filter((x) => x.includes('FAILED'));
+  assert.equal(failedLines.length, 2, f.stderr);
+  for (const x of failedLines) assert.match(x, /-s2 .*exit code 3 .*; log: .*\/\.slurm\/.*\/logs\/task-\d\.log$/);
+  const log = /log: (.*)$/.exec(failedLines[0]!)![1]!;
+  assert.match(readFileSync(log, 'utf8'), /mock run told to fail/);
+  const g = mbenchSync(['sweep', failing, '--results', viaSlurm, '--executor', 'slurm'], env);
+  assert.equal(g.code, 1);
+  assert.match(g.stderr, /submitted Slurm job \d+: 2 array task\(s\)/);
+  const submissions = readdirSync(join(viaSlurm, 'slurmfail', '.slurm')).sort();
+  assert.equal(submissions.length, 2);
+  const tasks = JSON.parse(readFileSync(join(viaSlurm, 'slurmfail', '.slurm', submissions[1]!, 'tasks.json'), 'utf8')) as string[];
+  assert.equal(tasks.length, 2);
+  for (const t of tasks) assert.ok(!existsSync(join(t, 'summary.json')));
+  assert.equal(runFolders(viaSlurm, 'slurmfail').filter((d) => existsSync(join(d, 'summary.json'))).length, 2);
+});
