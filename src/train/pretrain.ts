@@ -152,6 +152,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       const seconds = (performance.now() - t0) / 1000;
       if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1} (loss ${loss}); try a lower --lr`);
       const realTokens = raw.attentionMask.reduce((n, m) => n + m, 0);
+      const stepFlops = model.trainFlops?.(batch) ?? approximateTrainFlops(params, realTokens);
       step++;
       cursor = raw.next;
       progress = {
@@ -159,11 +160,11 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
         samples: progress.samples + o.batchSize,
         tokens: progress.tokens + realTokens,
         trainSeconds: progress.trainSeconds + seconds,
-        flops: progress.flops + (model.trainFlops?.(batch) ?? approximateTrainFlops(params, realTokens)),
+        flops: progress.flops + stepFlops,
         lastLoss: loss,
       };
       const tps = tokensPerSecond(progress.tokens, progress.trainSeconds);
-      log({ kind: 'train', step, loss, lr, gradNorm, tokens: realTokens, samples: progress.samples, trainSeconds: progress.trainSeconds, tokensPerSecond: tps, time: new Date().toISOString() });
+      log({ kind: 'train', step, loss, lr, gradNorm, tokens: realTokens, samples: progress.samples, stepSeconds: seconds, stepFlops, trainSeconds: progress.trainSeconds, tokensPerSecond: tps, time: new Date().toISOString() });
       hooks.onProgress?.({ step, totalSteps, loss, lr, tokensPerSecond: tps, trainSeconds: progress.trainSeconds, budgetSeconds, etaSeconds: eta() });
       const last = done();
       if (!last && o.evalEvery > 0 && step % o.evalEvery === 0) runEval();

@@ -33,6 +33,9 @@ export type MetricsRecord =
       /** Real tokens in this step's batch and in the run so far. */
       tokens: number;
       samples: number;
+      /** Seconds and analytical FLOPs of this step alone; trainSeconds is the run's total so far. */
+      stepSeconds: number;
+      stepFlops: number;
       trainSeconds: number;
       tokensPerSecond: number;
       time: string;
