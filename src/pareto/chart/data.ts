@@ -14,9 +14,7 @@ export const KIND_LABEL: Record<PointKind, string> = {
 export interface ChartRow {
   recipe: string;
   kind: string;
-  /** Same as kind, for the line dash (a second field so that hiding the dash legend keeps the shape legend). */
-  dash: string;
-  /** Connects a recipe's points into one line: recipe + source. */
+  /** Connects a recipe's points into one line (reference rows get their own). */
   series: string;
   config: string;
   n: number;
@@ -47,10 +45,11 @@ function band(s: Stat): { y: number; yLo: number; yHi: number } {
   return { y: round(s.mean * 100), yLo: round((s.ciLow ?? s.mean) * 100), yHi: round((s.ciHigh ?? s.mean) * 100) };
 }
 
-/** Recipes in legend order: the baseline first, then the others alphabetically. */
+/** Recipes in legend order: the baseline, then measured recipes, then reference-only ones (alphabetical). */
 export function legendOrder(report: ParetoReport): string[] {
-  const rest = report.recipes.filter((r) => r !== report.baseline);
-  return report.baseline ? [report.baseline, ...rest] : rest;
+  const measured = new Set(report.aggregates.filter((a) => a.kind !== 'reference').map((a) => a.recipe));
+  const rank = (r: string) => (r === report.baseline ? 0 : measured.has(r) ? 1 : 2);
+  return [...report.recipes].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 export function chartData(report: ParetoReport): ChartData {
@@ -59,8 +58,7 @@ export function chartData(report: ParetoReport): ChartData {
   const base = (a: Aggregate) => ({
     recipe: a.recipe,
     kind: KIND_LABEL[a.kind],
-    dash: KIND_LABEL[a.kind],
-    series: `${a.recipe} (${KIND_LABEL[a.kind]})`,
+    series: a.kind === 'reference' ? `${a.recipe} (reference)` : a.recipe,
     config: a.configKey,
     n: a.x.n,
     x: round(a.x.mean * scale.factor),

@@ -20,19 +20,21 @@ const AXIS_TITLES: Record<ParetoReport['x'], string> = {
   flops: 'compute',
 };
 
-export function colorScale(data: ChartData) {
-  return { domain: data.recipes, range: data.recipes.map((_, i) => PALETTE[i % PALETTE.length]!) };
+/** Colour by recipe in legend order (baseline first), the same colour in every chart; `only` limits the legend. */
+export function colorScale(data: ChartData, only?: ReadonlySet<string>) {
+  const shown = data.recipes.filter((r) => !only || only.has(r));
+  return { domain: shown, range: shown.map((r) => PALETTE[data.recipes.indexOf(r) % PALETTE.length]!) };
 }
 
-/** Shapes for the sources present, so the legend lists only those. */
-/** Colour by recipe, baseline first; legend symbols opaque although bands are faint. */
-export function colorEncoding(data: ChartData) {
+/** The colour channel; legend symbols opaque although bands are faint. */
+export function colorEncoding(data: ChartData, only?: ReadonlySet<string>) {
+  const scale = colorScale(data, only);
   return {
     field: 'recipe',
     type: 'nominal' as const,
     title: 'Recipe',
-    scale: colorScale(data),
-    sort: data.recipes,
+    scale,
+    sort: scale.domain,
     legend: { symbolOpacity: 1, symbolType: 'circle' },
   };
 }
@@ -93,23 +95,15 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
           detail: { field: 'series' },
         },
       },
-      {
-        transform: [frontierRows],
-        mark: { type: 'line', strokeWidth: 2.5 },
-        encoding: {
-          x: xField,
-          y: yField,
-          color,
-          detail: { field: 'series' },
-          strokeDash: {
-            field: 'dash',
-            type: 'nominal',
-            scale: { domain: Object.values(KIND_LABEL), range: [[1, 0], [4, 3], [6, 3]] },
-            legend: null,
-          },
-          order: { field: 'x' },
-        },
-      },
+      // each recipe's frontier: solid for measured runs, dashed for reference points
+      ...[
+        { test: "datum.kind !== 'reference'", strokeDash: [1, 0] },
+        { test: "datum.kind === 'reference'", strokeDash: [6, 3] },
+      ].map(({ test, strokeDash }) => ({
+        transform: [{ filter: `datum.recipeFrontier && ${test}` }],
+        mark: { type: 'line', strokeWidth: 2.5, strokeDash },
+        encoding: { x: xField, y: yField, color, detail: { field: 'series' }, order: { field: 'x' } },
+      })),
       {
         // error bars: the 95% CI of every point (dominated ones included)
         transform: [{ filter: 'datum.n > 1' }],

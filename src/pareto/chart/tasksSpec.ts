@@ -10,9 +10,12 @@ import { CHART_CONFIG } from './style.js';
 
 export function tasksSpec(report: ParetoReport, data: ChartData = chartData(report)): TopLevelSpec | null {
   if (!data.taskRows.length) return null;
+  // only recipes with task scores get a legend entry (reference rows have none)
+  const withTasks = new Set(data.taskRows.map((r) => r.recipe));
+  data = { ...data, rows: data.rows.filter((r) => withTasks.has(r.recipe)) };
   const x = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true } };
   const y = { field: 'y', type: 'quantitative' as const, title: 'Task score (×100)', scale: { zero: false } };
-  const color = colorEncoding(data);
+  const color = colorEncoding(data, withTasks);
   const lines = { filter: "datum.kind !== 'intermediate checkpoint'" };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
