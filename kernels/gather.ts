@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
+import { gatherRowsForward } from './wasm-fast-path.js';
 
 /** Row indices as an int32 tensor [N] and as scatter indices [N,1]. */
 export interface RowIndex {
@@ -32,7 +33,7 @@ export function gatherRows(table: tf.Tensor2D, index: RowIndex): tf.Tensor2D {
   const f = customOp<tf.Tensor2D>(([t], save) => {
     save([index.rows2d]);
     return {
-      value: tf.gather(t as tf.Tensor2D, index.rows),
+      value: gatherRowsForward(t as tf.Tensor2D, index.rows),
       gradFunc: (dy, saved) => tf.scatterND(saved[0]!, dy, [numRows, cols]),
     };
   });
@@ -46,7 +47,7 @@ export function scatterRows(x: tf.Tensor2D, index: RowIndex, numRows: number): t
     save([index.rows]);
     return {
       value: tf.scatterND(index.rows2d, v!, [numRows, cols]) as tf.Tensor2D,
-      gradFunc: (dy, saved) => tf.gather(dy, saved[0]!),
+      gradFunc: (dy, saved) => gatherRowsForward(dy, saved[0] as tf.Tensor1D),
     };
   });
   return f(x);

@@ -5,15 +5,17 @@
  * Contract: `tiedMlmLoss(h [M,H], table [V,H], bias [V], labels [M])` for the M masked tokens →
  *   loss    = mean_i −log softmax(h_i·tableᵀ + bias)[labels_i]   (scalar)
  *   correct = #{i : argmax_j logits_ij = labels_i}               (scalar, ties count as correct)
- * One custom gradient for decoder + softmax + cross-entropy (g = softmax − onehot, written in place of a
- * one-hot with tensorScatterUpdate), so the [M,V] logits see few passes and every product is plain 2-D:
- *   dh = g·table / M,   dtable = ((h/M)ᵀ·g)ᵀ,   dbias = Σ_rows g / M.
- * −log p is computed from the softmax probability, floored at 1e-30: a per-token loss never exceeds 69 nats.
+ * One custom gradient for decoder + softmax + cross-entropy, g = softmax − onehot:
+ *   dh = g·table / M,   dtable = gᵀ·h / M,   dbias = Σ_rows g / M.
+ * wasm: logits are computed transposed and reduced by one JS kernel that also writes g in both layouts
+ * (wasm-xent.ts), so every product is a plain 2-D XNNPACK call and no [M,V] tensor is transposed; the loss is
+ * an exact log-sum-exp. Other backends: tf ops (softmax, tensorScatterUpdate for the one-hot), where −log p
+ * comes from the softmax probability floored at 1e-30 (a per-token loss never exceeds 69 nats).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 import { onWasm } from './wasm-fast-path.js';
-import { sumRows } from './matmul.js';
+import { tiedXentColumns } from './wasm-xent.js';
 
 const PROB_FLOOR = 1e-30;
 
@@ -31,6 +33,13 @@ export function tiedLogits(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D
 export function tiedMlmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels: Int32Array): MlmLossResult {
   const m = labels.length;
   if (h.shape[0] !== m) throw new Error(`tiedMlmLoss: ${h.shape[0]} rows but ${m} labels`);
+  const both = onWasm() ? wasmLoss(h, table, bias, labels) : portableLoss(h, table, bias, labels);
+  return { loss: tf.reshape(tf.slice(both, [0], [1]), []) as tf.Scalar, correct: tf.reshape(tf.slice(both, [1], [1]), []) as tf.Scalar };
+}
+
+/** Any backend: softmax, gather of the label probability, tensorScatterUpdate for softmax − onehot. */
+function portableLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels: Int32Array): tf.Tensor1D {
+  const m = labels.length;
   const pairs = new Int32Array(2 * m);
   for (let i = 0; i < m; i++) {
     pairs[2 * i] = i;
@@ -51,13 +60,30 @@ export function tiedMlmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1
         const scale = tf.div(tf.slice(dy, [0], [1]), m); // [1]: d loss / M
         const g = tf.tensorScatterUpdate(sp, sidx, tf.sub(spl, 1)) as tf.Tensor2D; // softmax − onehot
         const dh = tf.mul(tf.matMul(g, st), scale);
-        const hs = tf.mul(sh, scale) as tf.Tensor2D;
-        const dTable = onWasm() ? tf.transpose(tf.matMul(tf.transpose(hs), g)) : tf.matMul(g, hs, true, false);
-        const dBias = tf.mul(sumRows(g), scale);
+        const dTable = tf.matMul(g, tf.mul(sh, scale) as tf.Tensor2D, true, false);
+        const dBias = tf.mul(tf.sum(g, 0), scale);
         return [dh, dTable, dBias];
       },
     };
   });
-  const both = f(h, table, bias);
-  return { loss: tf.reshape(tf.slice(both, [0], [1]), []) as tf.Scalar, correct: tf.reshape(tf.slice(both, [1], [1]), []) as tf.Scalar };
+  return f(h, table, bias);
+}
+
+/** wasm: transposed logits and the JS column-softmax kernel (wasm-xent.ts); every product plain 2-D. */
+function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels: Int32Array): tf.Tensor1D {
+  const m = labels.length;
+  const f = customOp<tf.Tensor1D>(([hi, t, b], save) => {
+    const logitsT = tf.matMul(t as tf.Tensor2D, tf.transpose(hi as tf.Tensor2D)) as tf.Tensor2D; // [V,M]
+    const [g, gT, dBias, stats] = tiedXentColumns(logitsT, b as tf.Tensor1D, tf.tensor1d(labels, 'int32'));
+    save([hi!, t!, g, gT, dBias]);
+    return {
+      value: tf.div(stats, tf.tensor1d([m, 1])) as tf.Tensor1D, // [mean loss, correct]
+      gradFunc: (dy, saved) => {
+        const [sh, st, sg, sgT, sdb] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const scale = tf.div(tf.slice(dy, [0], [1]), m);
+        return [tf.mul(tf.matMul(sg, st), scale), tf.mul(tf.matMul(sgT, sh), scale), tf.mul(sdb, scale)];
+      },
+    };
+  });
+  return f(h, table, bias);
 }

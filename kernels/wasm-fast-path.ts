@@ -17,8 +17,9 @@ import * as tf from '@tensorflow/tfjs-core';
 export const SLICED_MATMUL = 'MbenchSlicedMatMul';
 
 /** The parts of BackendWasm this file touches (tfjs-backend-wasm 4.22 internals). */
-interface WasmBackendInternals {
+export interface WasmBackendInternals {
   dataIdNextNumber: number;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   wasm: {
@@ -64,16 +65,51 @@ function slicedMatMulKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   return out;
 }
 
-let registered = false;
+export const GATHER_ROWS = 'MbenchGatherRows';
+
+/**
+ * out[i] = x[rows[i]] for x [R,C]: row copies between heap views. tfjs-wasm's GatherV2 takes ~30 µs per
+ * row of 128 floats (it indexes element by element); a row copy is a memcpy.
+ */
+function gatherRowsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const x = args.inputs['x']!;
+  const rows = args.inputs['rows']!;
+  const be = args.backend as WasmBackendInternals;
+  const [numRows, cols] = x.shape as [number, number];
+  const n = rows.shape[0]!;
+  const out = be.makeOutput([n, cols], x.dtype); // allocate first: a heap growth detaches earlier views
+  const src = be.typedArrayFromHeap(x);
+  const idx = be.typedArrayFromHeap(rows) as Int32Array;
+  const dst = be.typedArrayFromHeap(out);
+  for (let i = 0; i < n; i++) {
+    const r = idx[i]!;
+    if (r < 0 || r >= numRows) throw new Error(`${GATHER_ROWS}: row ${r} outside [0, ${numRows})`);
+    dst.set(src.subarray(r * cols, r * cols + cols), i * cols);
+  }
+  return out;
+}
+
+const registered = new Set<string>();
+
+/** Registers a wasm-only kernel once. */
+export function registerWasmKernel(kernelName: string, kernelFunc: (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }) => tf.TensorInfo | tf.TensorInfo[]): void {
+  if (registered.has(kernelName)) return;
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  registered.add(kernelName);
+}
 
 /** True when the current backend is wasm and the sliced kernel is registered for it. */
 export function slicedMatMulAvailable(): boolean {
   if (tf.getBackend() !== 'wasm') return false;
-  if (!registered) {
-    tf.registerKernel({ kernelName: SLICED_MATMUL, backendName: 'wasm', kernelFunc: slicedMatMulKernel as unknown as tf.KernelFunc });
-    registered = true;
-  }
+  registerWasmKernel(SLICED_MATMUL, slicedMatMulKernel);
   return true;
+}
+
+/** x [R,C] rows at `rows` [N] int32 → [N,C]; on wasm a row-copy kernel, elsewhere tf.gather. No gradient. */
+export function gatherRowsForward(x: tf.Tensor2D, rows: tf.Tensor1D): tf.Tensor2D {
+  if (tf.getBackend() !== 'wasm') return tf.gather(x, rows);
+  registerWasmKernel(GATHER_ROWS, gatherRowsKernel);
+  return tf.engine().runKernel(GATHER_ROWS, { x, rows }) as tf.Tensor2D;
 }
 
 /** [G,m,k]·[G,k,n] → [G,m,n] as G XNNPACK products (wasm only; no gradient: wrap it, see matmul.ts). */

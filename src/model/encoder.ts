@@ -73,6 +73,11 @@ export class Encoder implements MlmModel {
     return this.store.parameterCount();
   }
 
+  /** A weight by its checkpoint name (throws on an unknown name). */
+  weight(name: string): tf.Variable {
+    return this.store.get(name);
+  }
+
   private w2(name: string): tf.Tensor2D {
     return this.store.get(name) as tf.Tensor as tf.Tensor2D;
   }
