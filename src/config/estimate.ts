@@ -4,16 +4,8 @@
  */
 import { parseDuration, type Duration } from './duration.js';
 import type { Scalar } from './runConfig.js';
-
-/** BERT miniatures (Turc et al. 2019) and BERT base/large: layers, hidden width, heads, FF width. */
-export const SIZE_SHAPES = {
-  tiny: { layers: 2, hidden: 128, heads: 2, intermediate: 512 },
-  mini: { layers: 4, hidden: 256, heads: 4, intermediate: 1024 },
-  small: { layers: 4, hidden: 512, heads: 8, intermediate: 2048 },
-  medium: { layers: 8, hidden: 512, heads: 8, intermediate: 2048 },
-  base: { layers: 12, hidden: 768, heads: 12, intermediate: 3072 },
-  large: { layers: 24, hidden: 1024, heads: 16, intermediate: 4096 },
-} as const;
+import { paddedVocabSize, SIZES } from '../model/recipes.js';
+import type { SizeName } from '../model/types.js';
 
 export interface RunEstimate {
   params: number;
@@ -25,17 +17,14 @@ export interface RunEstimate {
   flops: number | null;
 }
 
-/** Vocabulary rows after padding to a multiple (30522 → 30528 for a multiple of 8). */
-export const paddedVocab = (vocabSize: number, multiple: number): number => Math.ceil(vocabSize / multiple) * multiple;
-
 export function estimateRun(config: Record<string, Scalar>): RunEstimate {
-  const shape = SIZE_SHAPES[config.size as keyof typeof SIZE_SHAPES];
+  const shape = SIZES[config.size as SizeName];
   const H = shape.hidden;
   const I = shape.intermediate;
   const L = shape.layers;
   const seq = Number(config.seqLen);
   const batch = Number(config.batchSize);
-  const V = paddedVocab(Number(config.vocabSize), Number(config.vocabMultiple));
+  const V = paddedVocabSize({ vocabSize: Number(config.vocabSize), vocabMultiple: Number(config.vocabMultiple) });
   const glu = config.feedForward === 'geglu';
   const attention = 4 * H * H + 4 * H;
   const feedForward = glu ? 3 * H * I + 2 * I + H : 2 * H * I + I + H;

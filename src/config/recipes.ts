@@ -1,8 +1,9 @@
 /**
- * Recipe presets: the switchable model/MLM features each named recipe turns on (DESIGN.md "Model features").
- * `bert` is the baseline; `mosaic` differs in the six lines below, each with its reason. A sweep can define
+ * Recipe presets as the sweep sees them: the model's switchable features (src/model/recipes.ts, where each
+ * MosaicBERT change is explained) plus the MLM masking ratio, flattened into run-config keys. A sweep can define
  * more recipes (`recipes:` in the sweep file) as a base recipe plus overrides, e.g. for ablations.
  */
+import { RECIPES } from '../model/recipes.js';
 import type { FeedForwardKind, PositionKind } from '../model/types.js';
 
 export interface RecipeFeatures {
@@ -16,23 +17,18 @@ export interface RecipeFeatures {
   maskRatio: number;
 }
 
-export const BUILTIN_RECIPES: Readonly<Record<string, RecipeFeatures>> = {
-  bert: {
-    positions: 'learned',
-    feedForward: 'gelu',
-    unpad: false,
-    attentionDropout: 0.1,
-    vocabMultiple: 1,
-    maskRatio: 0.15,
-  },
-  mosaic: {
-    positions: 'alibi', // ALiBi: no position table, extrapolates to longer sequences
-    feedForward: 'geglu', // GeGLU: better quality per parameter than a GELU MLP
-    unpad: true, // skip compute on pad tokens (samples are padded, not packed)
-    attentionDropout: 0, // dropout in attention costs time and bought nothing in MosaicBERT's runs
-    vocabMultiple: 8, // 30522 → 30528 rows: matmul shapes that tile evenly
-    maskRatio: 0.3, // 30% masking learns faster per step (Wettig et al. 2022)
-  },
-};
+export const BUILTIN_RECIPES: Readonly<Record<string, RecipeFeatures>> = Object.fromEntries(
+  Object.entries(RECIPES).map(([name, r]) => [
+    name,
+    {
+      positions: r.features.positions,
+      feedForward: r.features.feedForward,
+      unpad: r.features.unpad,
+      attentionDropout: r.features.attentionDropout,
+      vocabMultiple: r.features.vocabMultiple,
+      maskRatio: r.mlmRatio,
+    },
+  ]),
+);
 
 export const RECIPE_FEATURE_KEYS = ['positions', 'feedForward', 'unpad', 'attentionDropout', 'vocabMultiple', 'maskRatio'] as const;

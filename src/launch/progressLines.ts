@@ -13,7 +13,8 @@ export function plainLine(message: string): string {
 export function describeProgress(e: RunProgressEvent): string {
   const parts: string[] = [e.phase];
   if (e.detail) parts.push(e.detail);
-  parts.push(e.totalSteps ? `step ${e.step}/${e.totalSteps} (${Math.floor((100 * e.step) / e.totalSteps)}%)` : `step ${e.step}`);
+  if (e.totalSteps) parts.push(`step ${e.step}/${e.totalSteps} (${Math.floor((100 * e.step) / e.totalSteps)}%)`);
+  else if (!e.detail) parts.push(`step ${e.step}`);
   if (e.loss !== null) parts.push(`loss ${e.loss.toFixed(3)}`);
   if (e.tokensPerSecond !== null) parts.push(`${Math.round(e.tokensPerSecond).toLocaleString('en-US')} tok/s`);
   if (e.etaSeconds !== null) parts.push(`eta ${formatSeconds(e.etaSeconds)}`);
