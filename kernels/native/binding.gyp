@@ -11,7 +11,7 @@
         "src/attention.cc"
       ],
       "cflags_cc!": ["-fno-exceptions", "-O2", "-O0"],
-      "cflags_cc": ["-O3", "-fexceptions", "-fno-math-errno", "-Wall", "-Wno-unused-function"],
+      "cflags_cc": ["-O3", "-fexceptions", "-fno-math-errno", "-fno-trapping-math", "-fassociative-math", "-fno-signed-zeros", "-Wall", "-Wno-unused-function"],
       "libraries": ["-ldl", "-lpthread"]
     }
   ]

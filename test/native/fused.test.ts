@@ -18,6 +18,10 @@ describe('native fused ops match the compositions they replace (values and gradi
       ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, keyMask, alibi: true }), o),
       tol: 2e-4,
     });
+    assertMatchesCpu('attention with a bias tensor', ([q, k, v]) => nativeAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, { ...o, bias: attentionBias({ ...o, keyMask, alibi: true }) }), inputs, {
+      ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, keyMask, alibi: true }), o),
+      tol: 2e-4,
+    });
     assertMatchesCpu('attention plain', ([q, k, v]) => nativeAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, o), inputs, {
       ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, alibi: false }), o),
       tol: 2e-4,

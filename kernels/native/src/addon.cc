@@ -337,25 +337,44 @@ MBN_FN(layerNormGrad) {
   return undefined(env);
 }
 
-// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, out, lse): q,k,v,out [B,S,H,D]; lse [B,H,S].
+// Reads slopes|null, keyMask|null, bias|null from arguments first, first + 1, first + 2 (bias [1 or B, H, S, S]).
+static AttentionBias attention_bias(const Args& a, size_t first, long B, long H, long S) {
+  AttentionBias ab;
+  ab.slopes = a.opt_f32(first, H, "slopes");
+  ab.key_mask = a.opt_f32(first + 1, B * S, "keyMask");
+  ab.bias = a.opt_f32(first + 2, H * S * S, "bias");
+  if (ab.bias) {
+    size_t n;
+    a.f32(first + 2, &n);
+    if (static_cast<long>(n) == H * S * S)
+      ab.bias_batch_stride = 0;
+    else if (static_cast<long>(n) == B * H * S * S)
+      ab.bias_batch_stride = H * S * S;
+    else
+      throw ArgError{"bias must hold [1 or B, H, S, S] values"};
+  }
+  return ab;
+}
+
+// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, bias|null, out, lse): q,k,v,out [B,S,H,D];
+// lse [B,H,S].
 MBN_FN(attention) {
   size_t nq, nk, nv, no, nl;
   float* q = a.f32(0, &nq);
   float* k = a.f32(1, &nk);
   float* v = a.f32(2, &nv);
   long B = a.integer(3), H = a.integer(4), S = a.integer(5), D = a.integer(6);
-  const float* slopes = a.opt_f32(7, H, "slopes");
-  const float* mask = a.opt_f32(8, B * S, "keyMask");
-  float* o = a.f32(9, &no);
-  float* lse = a.f32(10, &nl);
+  AttentionBias ab = attention_bias(a, 7, B, H, S);
+  float* o = a.f32(10, &no);
+  float* lse = a.f32(11, &nl);
   long n = B * H * S * D;
   for (size_t z : {nq, nk, nv, no}) need(z, n, "q/k/v/out");
   need(nl, B * H * S, "lse");
-  attention_forward(q, k, v, B, H, S, D, slopes, mask, o, lse);
+  attention_forward(q, k, v, B, H, S, D, ab, o, lse);
   return undefined(env);
 }
 
-// attentionGrad(q, k, v, out, lse, dout, B, H, S, D, slopes|null, keyMask|null, dq, dk, dv)
+// attentionGrad(q, k, v, out, lse, dout, B, H, S, D, slopes|null, keyMask|null, bias|null, dq, dk, dv)
 MBN_FN(attentionGrad) {
   size_t n[9];
   float* q = a.f32(0, &n[0]);
@@ -365,15 +384,14 @@ MBN_FN(attentionGrad) {
   float* lse = a.f32(4, &n[4]);
   float* dout = a.f32(5, &n[5]);
   long B = a.integer(6), H = a.integer(7), S = a.integer(8), D = a.integer(9);
-  const float* slopes = a.opt_f32(10, H, "slopes");
-  const float* mask = a.opt_f32(11, B * S, "keyMask");
-  float* dq = a.f32(12, &n[6]);
-  float* dk = a.f32(13, &n[7]);
-  float* dv = a.f32(14, &n[8]);
+  AttentionBias ab = attention_bias(a, 10, B, H, S);
+  float* dq = a.f32(13, &n[6]);
+  float* dk = a.f32(14, &n[7]);
+  float* dv = a.f32(15, &n[8]);
   long total = B * H * S * D;
   for (int i : {0, 1, 2, 3, 5, 6, 7, 8}) need(n[i], total, "q/k/v/out/grads");
   need(n[4], B * H * S, "lse");
-  attention_backward(q, k, v, o, lse, dout, B, H, S, D, slopes, mask, dq, dk, dv);
+  attention_backward(q, k, v, o, lse, dout, B, H, S, D, ab, dq, dk, dv);
   return undefined(env);
 }
 

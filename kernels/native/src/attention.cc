@@ -14,8 +14,12 @@ namespace mbn {
 static const long kBlock = 64;     // query rows per block
 static const float kMasked = -1e30f;  // additive bias of a padded key (finite, so a fully padded row stays finite)
 
-// scores[r, j] += bias for query rows [i0, i0 + rows): ALiBi −slope·|i − j| and the key mask.
-static void add_bias(float* sc, long i0, long rows, long S, float slope, const float* mask) {
+// scores[r, j] += bias for query rows [i0, i0 + rows) of tile (b, h): ALiBi −slope·|i − j|, the key mask,
+// and a general bias tensor.
+static void add_bias(float* sc, long i0, long rows, long S, long b, long h, long H, const AttentionBias& ab) {
+  float slope = ab.slopes ? ab.slopes[h] : 0.f;
+  const float* mask = ab.key_mask ? ab.key_mask + b * S : nullptr;
+  const float* full = ab.bias ? ab.bias + b * ab.bias_batch_stride + h * S * S : nullptr;
   for (long r = 0; r < rows; ++r) {
     float* row = sc + r * S;
     long i = i0 + r;
@@ -23,7 +27,12 @@ static void add_bias(float* sc, long i0, long rows, long S, float slope, const f
       for (long j = 0; j < S; ++j) row[j] -= slope * static_cast<float>(j > i ? j - i : i - j);
     if (mask)
       for (long j = 0; j < S; ++j) row[j] += mask[j] > 0.5f ? 0.f : kMasked;
+    if (full) {
+      const float* br = full + i * S;
+      for (long j = 0; j < S; ++j) row[j] += br[j];
+    }
   }
+  (void)H;
 }
 
 static Gemm gm(bool ta, bool tb, long M, long N, long K, float alpha, const float* A, long lda, const float* B,
@@ -32,7 +41,7 @@ static Gemm gm(bool ta, bool tb, long M, long N, long K, float alpha, const floa
 }
 
 void attention_forward(const float* q, const float* k, const float* v, long B, long H, long S, long D,
-                       const float* slopes, const float* key_mask, float* out, float* lse) {
+                       const AttentionBias& ab, float* out, float* lse) {
   float scale = 1.f / std::sqrt(static_cast<float>(D));
   const long ld = H * D;  // row stride of [B, S, H, D]
   pool().parallel_for(B * H, [&](long t) {
@@ -41,13 +50,11 @@ void attention_forward(const float* q, const float* k, const float* v, long B, l
     const float* Q = q + off;
     const float* K = k + off;
     const float* V = v + off;
-    float slope = slopes ? slopes[h] : 0.f;
-    const float* mask = key_mask ? key_mask + b * S : nullptr;
     std::vector<float> sc(kBlock * S);
     for (long i0 = 0; i0 < S; i0 += kBlock) {
       long rows = std::min(kBlock, S - i0);
       sgemm_serial(gm(false, true, rows, S, D, scale, Q + i0 * ld, ld, K, ld, 0.f, sc.data(), S));
-      add_bias(sc.data(), i0, rows, S, slope, mask);
+      add_bias(sc.data(), i0, rows, S, b, h, H, ab);
       for (long r = 0; r < rows; ++r) lse[t * S + i0 + r] = softmax_row(sc.data() + r * S, sc.data() + r * S, S);
       sgemm_serial(gm(false, false, rows, D, S, 1.f, sc.data(), S, V, ld, 0.f, out + off + i0 * ld, ld));
     }
@@ -55,8 +62,8 @@ void attention_forward(const float* q, const float* k, const float* v, long B, l
 }
 
 void attention_backward(const float* q, const float* k, const float* v, const float* out, const float* lse,
-                        const float* dout, long B, long H, long S, long D, const float* slopes,
-                        const float* key_mask, float* dq, float* dk, float* dv) {
+                        const float* dout, long B, long H, long S, long D, const AttentionBias& ab,
+                        float* dq, float* dk, float* dv) {
   float scale = 1.f / std::sqrt(static_cast<float>(D));
   const long ld = H * D;
   pool().parallel_for(B * H, [&](long t) {
@@ -64,14 +71,12 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
     long off = b * S * ld + h * D;
     const float *Q = q + off, *K = k + off, *V = v + off, *O = out + off, *dO = dout + off;
     float *dQ = dq + off, *dK = dk + off, *dV = dv + off;
-    float slope = slopes ? slopes[h] : 0.f;
-    const float* mask = key_mask ? key_mask + b * S : nullptr;
     std::vector<float> P(kBlock * S), dP(kBlock * S), Di(kBlock);
     for (long i0 = 0; i0 < S; i0 += kBlock) {
       long rows = std::min(kBlock, S - i0);
       // P = exp(scores − lse), recomputed.
       sgemm_serial(gm(false, true, rows, S, D, scale, Q + i0 * ld, ld, K, ld, 0.f, P.data(), S));
-      add_bias(P.data(), i0, rows, S, slope, mask);
+      add_bias(P.data(), i0, rows, S, b, h, H, ab);
       for (long r = 0; r < rows; ++r) {
         float l = lse[t * S + i0 + r];
         float* row = P.data() + r * S;

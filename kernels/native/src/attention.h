@@ -8,10 +8,19 @@
 
 namespace mbn {
 
+// Optional general additive bias [Bb, H, S, S] (bias_batch_stride = H·S·S, or 0 when Bb = 1): what a model
+// that builds its own bias tensor (ALiBi + mask, kernels/attention.ts) passes instead of slopes/key_mask.
+struct AttentionBias {
+  const float* slopes = nullptr;    // [H]
+  const float* key_mask = nullptr;  // [B, S]
+  const float* bias = nullptr;      // [Bb, H, S, S]
+  long bias_batch_stride = 0;
+};
+
 void attention_forward(const float* q, const float* k, const float* v, long B, long H, long S, long D,
-                       const float* slopes, const float* key_mask, float* out, float* lse);
+                       const AttentionBias& bias, float* out, float* lse);
 void attention_backward(const float* q, const float* k, const float* v, const float* out, const float* lse,
-                        const float* dout, long B, long H, long S, long D, const float* slopes,
-                        const float* key_mask, float* dq, float* dk, float* dv);
+                        const float* dout, long B, long H, long S, long D, const AttentionBias& bias, float* dq,
+                        float* dk, float* dv);
 
 }  // namespace mbn

@@ -125,8 +125,9 @@ MBN_CLONES static float reduce_row(const float* __restrict x, long n) {
     for (; i < n; ++i) s += x[i];
     return OP == kMean ? s / static_cast<float>(n) : s;
   }
+  if (OP == kMaxR) return vmax(x, n);
   float m = x[0];
-  for (long i = 1; i < n; ++i) m = OP == kMaxR ? (x[i] > m || std::isnan(x[i]) ? x[i] : m) : (x[i] < m || std::isnan(x[i]) ? x[i] : m);
+  for (long i = 1; i < n; ++i) m = x[i] < m || std::isnan(x[i]) ? x[i] : m;
   return m;
 }
 
@@ -248,8 +249,7 @@ void transpose(const float* x, int ndim, const long* shape, const int* perm, flo
 }
 
 MBN_CLONES float softmax_row(const float* x, float* out, long n) {
-  float m = -INFINITY;
-  for (long i = 0; i < n; ++i) m = x[i] > m ? x[i] : m;
+  float m = n > 0 ? vmax(x, n) : -INFINITY;
   float s = 0.f;
   for (long i = 0; i < n; ++i) {
     out[i] = vexp(x[i] - m);

@@ -10,6 +10,8 @@ namespace mbn {
 static inline float vexp(float x) {
   x = x > 88.3762626647949f ? 88.3762626647949f : x;
   x = x < -87.3365447505531f ? -87.3365447505531f : x;
+  // n = round(x·log2 e). With -fno-trapping-math GCC inlines floorf as vroundps (SSE4.1 and up), so the loop
+  // vectorises. (The 1.5·2²³ rounding trick would not survive -fassociative-math.)
   float n = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
   float r = x - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
@@ -40,6 +42,20 @@ static inline float verf(float x) {
 static inline float vtanh(float x) {
   // tanh(x) = 1 - 2 / (e^{2x} + 1); accurate to ~1e-7 absolute.
   return 1.f - 2.f / (vexp(2.f * x) + 1.f);
+}
+
+// max over x[0, n) with 16 independent lanes, so the loop vectorises (n ≥ 1). Like tfjs's cpu Max, a NaN
+// is not propagated (comparisons with NaN are false).
+static inline float vmax(const float* x, long n) {
+  float lane[16];
+  for (int j = 0; j < 16; ++j) lane[j] = x[0];
+  long i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; ++j) lane[j] = x[i + j] > lane[j] ? x[i + j] : lane[j];
+  float m = lane[0];
+  for (int j = 1; j < 16; ++j) m = lane[j] > m ? lane[j] : m;
+  for (; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;
 }
 
 static inline float vsigmoid(float x) { return 1.f / (1.f + vexp(-x)); }

@@ -3,8 +3,8 @@
  * (`onNative()`). Each replaces a chain of tfjs ops (and their autodiff) with one native pass forward and one
  * backward; each matches the composition it replaces (tested against it in test/native/fused-*.test.ts):
  *
- * - nativeAttention(q, k, v [B·T,H], {batch, seq, heads, slopes?, keyMask?}) = softmax(q·kᵀ/√d + bias)·v per
- *   head, bias = −slopes[h]·|i − j| (ALiBi) and −∞ on padded keys. One (batch, head) tile per thread, query
+ * - nativeAttention(q, k, v [B·T,H], {batch, seq, heads, slopes?, keyMask?, bias?}) = softmax(q·kᵀ/√d + bias)·v
+ *   per head, bias = −slopes[h]·|i − j| (ALiBi), −∞ on padded keys, plus a given bias tensor. One (batch, head) tile per thread, query
  *   blocks of 64 rows; the backward pass recomputes the probabilities from the saved log-sum-exp
  *   (FlashAttention's trick, Dao et al. 2022, §3.1) instead of keeping [B,h,T,T] between passes.
  * - nativeLayerNorm(x, γ, β, eps, residual?) = LayerNorm(x + residual) over the last axis (post-LN "add & norm").
@@ -29,6 +29,8 @@ export interface NativeAttentionOptions {
   slopes?: readonly number[];
   /** [B·T] 1 for real tokens, 0 for pads; omitted: no padding. */
   keyMask?: Uint8Array;
+  /** A ready-made additive bias [1 or B, heads, T, T] (kernels/attention.ts attentionBias); constant, no gradient. */
+  bias?: tf.Tensor4D;
 }
 
 /** q, k, v [B·T,H] → context [B·T,H] (see the file comment). */
@@ -39,10 +41,11 @@ export function nativeAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
   const d = hidden / heads;
   const slopes = o.slopes ? Float32Array.from(o.slopes) : null;
   const mask = o.keyMask ? Float32Array.from(o.keyMask) : null;
+  const bias = o.bias ? f32(o.bias) : null;
   const f = tf.customGrad((qi, ki, vi, save) => {
     const out = new Float32Array(batch * seq * hidden);
     const lse = new Float32Array(batch * heads * seq);
-    addon.attention(f32(qi as tf.Tensor), f32(ki as tf.Tensor), f32(vi as tf.Tensor), batch, heads, seq, d, slopes, mask, out, lse);
+    addon.attention(f32(qi as tf.Tensor), f32(ki as tf.Tensor), f32(vi as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, out, lse);
     const value = tf.tensor2d(out, [batch * seq, hidden]);
     const lseT = tf.tensor1d(lse);
     (save as tf.GradSaveFunc)([qi as tf.Tensor, ki as tf.Tensor, vi as tf.Tensor, value, lseT]);
@@ -54,7 +57,7 @@ export function nativeAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
         const dq = new Float32Array(n);
         const dk = new Float32Array(n);
         const dv = new Float32Array(n);
-        addon.attentionGrad(f32(sq), f32(sk), f32(sv), f32(so), f32(sl), f32(dy as tf.Tensor), batch, heads, seq, d, slopes, mask, dq, dk, dv);
+        addon.attentionGrad(f32(sq), f32(sk), f32(sv), f32(so), f32(sl), f32(dy as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, dq, dk, dv);
         const shape: [number, number] = [batch * seq, hidden];
         return [tf.tensor2d(dq, shape), tf.tensor2d(dk, shape), tf.tensor2d(dv, shape)];
       },
