@@ -113,10 +113,16 @@ export function reportText(report: ParetoReport): string {
     lines.push(`Speedup vs ${report.baseline}: ${report.baseline}'s cost to reach each level ÷ the recipe's (interpolated along frontiers, and from fitted curves)`);
     lines.push(sp);
   }
-  if (report.fits.length) {
+  const fitted = report.fits.filter((f) => f.ok);
+  const unfitted = report.fits.filter((f) => !f.ok);
+  if (fitted.length) {
     lines.push('');
     lines.push('Fitted curves y = c1 − c2·exp(−(c3·t)^c4) (scores ×100):');
-    lines.push(...fitLines(report));
+    lines.push(...fitLines({ ...report, fits: fitted }));
+  }
+  if (unfitted.length) {
+    lines.push('');
+    lines.push(`No curve fit for ${unfitted.map((f) => `${f.recipe} (${f.ok ? '' : f.reason})`).join(', ')}.`);
   }
   return lines.join('\n') + '\n';
 }
