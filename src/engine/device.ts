@@ -44,7 +44,7 @@ export function cpuFacts(): CpuFacts {
   try {
     ghz = Number(readFileSync('/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq', 'utf8').trim()) / 1e6;
   } catch {
-    const mhz = list[0]?.speed ?? 0;
+    const mhz = list[0]?.speed || Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(info)?.[1] ?? 0);
     ghz = mhz > 0 ? mhz / 1000 : null;
   }
   const model = (list[0]?.model ?? 'unknown CPU').replace(/\(R\)|\(TM\)|CPU|Processor/g, '').replace(/\s+/g, ' ').trim();

@@ -159,6 +159,11 @@ export class Encoder implements MlmModel {
     this.store.importWeights(weights, source);
   }
 
+  /** Problems importing `weights` would raise (missing, extra or mis-shaped names); empty when they fit. */
+  weightMismatches(weights: NamedWeights): string[] {
+    return this.store.mismatches(weights);
+  }
+
   dispose(): void {
     this.store.dispose();
   }
