@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { which } from '../../src/launch/slurm/commands.js';
 import { comparableSummaries, mbenchSync, mockSweep, runFolders, tempDir } from './helpers.js';
+import { repoRoot } from '../../src/version.js';
 
 function slurmProblem(): string | null {
   if (!which('sbatch')) return 'sbatch is not on PATH';
@@ -59,4 +60,43 @@ test('a sweep through Slurm equals the same sweep run locally; failed tasks repo
   assert.equal(tasks.length, 2);
   for (const t of tasks) assert.ok(!existsSync(join(t, 'summary.json')));
   assert.equal(runFolders(viaSlurm, 'slurmfail').filter((d) => existsSync(join(d, 'summary.json'))).length, 2);
+});
+
+test('Ctrl-C cancels the Slurm job and leaves the runs resumable', { skip, timeout: 120_000 }, async () => {
+  const { start, waitFor } = await import('./helpers.js');
+  const dir = tempDir();
+  const file = mockSweep(dir, { name: 'cancelme', seeds: [1], durations: ['200ba'], stepMs: 100 });
+  const root = join(dir, 'results');
+  const s = start(['sweep', file, '--results', root, '--executor', 'slurm'], { env });
+  let stderr = '';
+  s.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  await waitFor(() => runFolders(root, 'cancelme').some((d) => existsSync(join(d, 'checkpoints', 'mock-state.json'))), 60_000, 'a task to pass its first checkpoint');
+  const jobId = /submitted Slurm job (\d+)/.exec(stderr)?.[1];
+  assert.ok(jobId, stderr);
+  s.child.kill('SIGINT');
+  const r = await s.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, new RegExp(`cancelling Slurm job ${jobId}`));
+  const q = spawnSync('squeue', ['-h', '-r', '-j', jobId!, '-t', 'PD,R', '-o', '%i'], { encoding: 'utf8' });
+  assert.equal(q.stdout.trim(), '', 'no task of the job is pending or running');
+  const status = mbenchSync(['status', 'cancelme', '--results', root, '--json']);
+  const states = (JSON.parse(status.stdout) as Array<{ state: string }>).map((x) => x.state);
+  assert.ok(states.includes('partial'), states.join(','));
+});
+
+test('a real tiny pretraining run through Slurm equals the local one (same ids, same losses)', { skip, timeout: 240_000 }, () => {
+  const dir = tempDir();
+  const file = join(repoRoot, 'sweeps/tiny-real.yaml');
+  const s = mbenchSync(['sweep', file, '--results', join(dir, 'slurm'), '--executor', 'slurm'], env);
+  assert.equal(s.code, 0, s.stderr);
+  const l = mbenchSync(['sweep', file, '--results', join(dir, 'local')]);
+  assert.equal(l.code, 0, l.stderr);
+  const a = comparableSummaries(join(dir, 'slurm'), 'tiny-real') as Record<string, { pretrain: { steps: number; finalLoss: number } }>;
+  const b = comparableSummaries(join(dir, 'local'), 'tiny-real') as typeof a;
+  assert.equal(Object.keys(a).length, 2);
+  assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
+  for (const id of Object.keys(a)) {
+    assert.equal(a[id]!.pretrain.steps, b[id]!.pretrain.steps);
+    assert.ok(Math.abs(a[id]!.pretrain.finalLoss - b[id]!.pretrain.finalLoss) < 1e-4, `${id}: ${a[id]!.pretrain.finalLoss} vs ${b[id]!.pretrain.finalLoss}`);
+  }
 });
