@@ -35,7 +35,7 @@ function tiedXentKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
   const DB = be.typedArrayFromHeap(dbias) as Float32Array;
   const S = be.typedArrayFromHeap(stats) as Float32Array;
 
-  const colMax = new Float32Array(M).fill(-Infinity);
+  const colMax = new Float64Array(M).fill(-Infinity); // doubles: the label logit must compare equal to its own max
   for (let v = 0; v < V; v++) {
     const b = bias[v]!;
     const row = v * M;
