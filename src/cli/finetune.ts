@@ -1,11 +1,82 @@
+import Table from 'cli-table3';
 import type { CommandModule } from 'yargs';
+import { BACKEND_NAMES } from '../engine/backends.js';
+import { writeJsonAtomic } from '../results/atomic.js';
+import type { FinetuneResult } from '../results/summary.js';
+import { finetuneScore } from '../train/finetune-results.js';
+import { SUITES, checkSuiteTasks, finetuneCheckpoint, type SuiteName } from '../train/finetune-suite.js';
 import { UserError } from '../errors.js';
 import { handler } from './common.js';
 
-export const command: CommandModule = {
-  command: 'finetune',
-  describe: '(finetune: not built yet)',
-  handler: handler(() => {
-    throw new UserError("'mbench finetune' is not built yet");
+interface Args {
+  checkpoint: string;
+  suite: string;
+  tasks?: string[];
+  seeds?: number[];
+  'glue-dir'?: string;
+  backend: string;
+  epochs?: number;
+  'random-init': boolean;
+  out?: string;
+}
+
+export const command: CommandModule<object, Args> = {
+  command: 'finetune <checkpoint>',
+  describe: 'Fine-tune a pretrained checkpoint on micro-GLUE (offline) or GLUE and print per-task scores and the average',
+  builder: (y) =>
+    y
+      .usage(
+        'mbench finetune CHECKPOINT [--suite micro-glue|glue] [--tasks …] [--seeds …] [--glue-dir DIR]\n\n' +
+          "Each task × seed fine-tunes the checkpoint's encoder with a fresh [CLS] head (MosaicBERT's per-task lr, batch,\n" +
+          'epochs and seeds; RTE/MRPC/STS-B start from the MNLI-tuned weights) and keeps its best evaluation. A task\n' +
+          "scores the mean of its metrics over seeds; the suite's score is the mean over tasks. --random-init fine-tunes\n" +
+          'the same architecture from random weights: the baseline that shows what pretraining buys.',
+      )
+      .positional('checkpoint', { type: 'string', demandOption: true, describe: 'a checkpoint written by mbench pretrain (…/checkpoints/step-*.ckpt)' })
+      .option('suite', { type: 'string', default: 'micro-glue', describe: `${SUITES.join(' or ')}` })
+      .option('tasks', { type: 'string', array: true, describe: 'only these tasks [default: all of the suite]' })
+      .option('seeds', { type: 'number', array: true, describe: "fine-tuning seeds for every task [default: each task's own list]" })
+      .option('glue-dir', { type: 'string', describe: 'the GLUE data folder (needed for --suite glue)' })
+      .option('backend', { type: 'string', default: 'wasm', describe: `tfjs backend: ${BACKEND_NAMES.join(', ')}` })
+      .option('epochs', { type: 'number', describe: "override every task's epochs (quick runs)" })
+      .option('random-init', { type: 'boolean', default: false, describe: "ignore the checkpoint's weights (keep its architecture and tokenizer)" })
+      .option('out', { type: 'string', describe: 'also write the FinetuneResult as JSON to this file' })
+      .strict(),
+  handler: handler(async (a: Args) => {
+    const { suite, tasks } = checkSuiteTasks(a.suite, a.tasks);
+    if (a.seeds?.some((s) => !Number.isInteger(s) || s < 0)) throw new UserError(`--seeds must be non-negative integers, got ${a.seeds.join(' ')}`);
+    if (a.epochs !== undefined && !(Number.isInteger(a.epochs) && a.epochs >= 1)) throw new UserError(`--epochs must be a positive integer, got ${a.epochs}`);
+    const err = (line: string): boolean => process.stderr.write(line + '\n');
+    const result = await finetuneCheckpoint(a.checkpoint, {
+      suite: suite as SuiteName,
+      tasks,
+      ...(a.seeds?.length && { seeds: a.seeds }),
+      ...(a['glue-dir'] !== undefined && { glueDir: a['glue-dir'] }),
+      ...(a.epochs !== undefined && { epochs: a.epochs }),
+      backend: a.backend,
+      randomInit: a['random-init'],
+      log: err,
+    });
+    if (a.out) writeJsonAtomic(a.out, result);
+    process.stdout.write(resultTable(result, a['random-init'] ? ' (random init)' : '') + '\n');
   }),
 };
+
+/** Per-task table (scores ×100 as GLUE tables show them) and the average. */
+export function resultTable(r: FinetuneResult, note = ''): string {
+  const table = new Table({ head: ['task', 'metric', 'score', 'per seed', 'all metrics'] });
+  for (const [name, t] of Object.entries(r.tasks)) {
+    table.push([
+      name,
+      t.metric,
+      (t.score * 100).toFixed(2),
+      t.perSeed.map((s) => (s * 100).toFixed(1)).join(' '),
+      Object.entries(t.metrics)
+        .map(([k, v]) => `${k} ${(v * 100).toFixed(2)}`)
+        .join(', '),
+    ]);
+  }
+  const avg = finetuneScore(r);
+  table.push([{ colSpan: 2, content: `average${note}` }, avg === null ? '-' : (avg * 100).toFixed(2), '', `${r.wallSeconds.toFixed(0)} s`]);
+  return `${r.suite}\n${table.toString()}`;
+}
