@@ -62,6 +62,8 @@ export function missingReason(x: number | null, y: number | null, xAxis: XAxis, 
 /** A display scale for time: seconds, minutes or hours, whichever keeps the largest value readable. */
 export interface DisplayScale {
   factor: number;
+  /** d3-format for axis labels: SI prefixes (1.6M, 2G) for counts. */
+  format?: string;
   unit: string;
   title: string;
 }
@@ -73,8 +75,8 @@ export function xDisplayScale(axis: XAxis, maxValue: number): DisplayScale {
     return { factor: 1, unit: 'h', title: 'Pretraining time (hours)' };
   }
   if (axis === 'cost') return { factor: 1, unit: 'USD', title: 'Pretraining cost (USD)' };
-  if (axis === 'tokens') return { factor: 1, unit: 'tokens', title: 'Pretraining tokens seen' };
-  return { factor: 1, unit: 'FLOPs', title: 'Pretraining compute (FLOPs)' };
+  if (axis === 'tokens') return { factor: 1, unit: 'tokens', title: 'Pretraining tokens seen', format: '~s' };
+  return { factor: 1, unit: 'FLOPs', title: 'Pretraining compute (FLOPs)', format: '~s' };
 }
 
 export function yTitle(axis: string): string {

@@ -45,10 +45,13 @@ export function shapeScale(data: ChartData) {
   return { domain: kinds, range: kinds.map((k) => SHAPES[k]!) };
 }
 
+/** SI-prefixed axis labels for token and FLOP counts. */
+export const axisFormat = (data: ChartData) => (data.scale.format ? { axis: { format: data.scale.format } } : {});
+
 export function paretoSpec(report: ParetoReport, data: ChartData = chartData(report)): TopLevelSpec {
   // x from zero with 4% headroom so the last point is not cut by the frame (padding would go below zero)
   const xMax = Math.max(...data.rows.map((r) => r.x)) * 1.04;
-  const xField = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true, nice: true, domainMax: xMax } };
+  const xField = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true, nice: true, domainMax: xMax }, ...axisFormat(data) };
   const yField = { field: 'y', type: 'quantitative' as const, title: yTitle(report.y), scale: { zero: false, nice: true, padding: 16 } };
   const color = colorEncoding(data);
   const seeds = Math.max(...data.rows.map((r) => r.n));

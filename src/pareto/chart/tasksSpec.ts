@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ParetoReport } from '../types.js';
 import { chartData, type ChartData } from './data.js';
-import { colorEncoding, shapeScale } from './paretoSpec.js';
+import { axisFormat, colorEncoding, shapeScale } from './paretoSpec.js';
 import { CHART_CONFIG } from './style.js';
 
 export function tasksSpec(report: ParetoReport, data: ChartData = chartData(report)): TopLevelSpec | null {
@@ -13,7 +13,7 @@ export function tasksSpec(report: ParetoReport, data: ChartData = chartData(repo
   // only recipes with task scores get a legend entry (reference rows have none)
   const withTasks = new Set(data.taskRows.map((r) => r.recipe));
   data = { ...data, rows: data.rows.filter((r) => withTasks.has(r.recipe)) };
-  const x = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true } };
+  const x = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true }, ...axisFormat(data) };
   const y = { field: 'y', type: 'quantitative' as const, title: 'Task score (×100)', scale: { zero: false } };
   const color = colorEncoding(data, withTasks);
   const lines = { filter: "datum.kind !== 'intermediate checkpoint'" };
