@@ -1,34 +1,48 @@
 /**
- * Backend selection for the suite. Uses src/engine's selection when it exists; until then, the tfjs
- * backends installed with mbench (wasm, cpu) directly.
+ * The backend a suite runs on (src/engine's useBackend), and how the harness must time it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { cpus, platform } from 'node:os';
 import { checkName } from '../../src/errors.js';
+import { BACKEND_NAMES, useBackend } from '../../src/engine/backends.js';
 import type { Clock } from './harness.js';
 
-export const knownBackends = ['wasm', 'cpu'] as const;
+export const knownBackends = BACKEND_NAMES;
 
 export interface ActiveBackend {
   name: string;
   device: string;
   /** How samples are timed: 'cpu' for single-threaded synchronous backends, 'wall' otherwise (harness.ts). */
   clock: Clock;
-  /** Waits for an asynchronous backend to finish a call; undefined for eager synchronous backends. */
+  /** Waits for an asynchronous backend to finish a call; undefined for eagerly synchronous backends. */
   settle?: (out: tf.TensorContainer) => Promise<void>;
 }
 
-export function checkBackendName(name: string): (typeof knownBackends)[number] {
+/** Throws the did-you-mean UserError for an unknown backend name, before anything is loaded. */
+export function checkBackendName(name: string): string {
   return checkName('backend (--backend)', name, knownBackends);
 }
 
+/** Single-threaded and synchronous under Node: a call's cost is exactly this process's CPU time. */
+const cpuTimed = new Set(['wasm', 'cpu']);
+/** Queue work and return at once: the harness must wait for results inside the timed window. */
+const asynchronous = new Set(['webgpu']);
+
 export async function activateBackend(name: string): Promise<ActiveBackend> {
-  const known = checkBackendName(name);
-  if (known === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  else await import('@tensorflow/tfjs-backend-cpu');
-  if (!(await tf.setBackend(known))) throw new Error(`tfjs could not start the '${known}' backend`);
-  await tf.ready();
-  const cpu = cpus();
-  // tfjs-backend-wasm under Node runs single-threaded, and cpu is plain JS: CPU time is the honest clock.
-  return { name: known, clock: 'cpu', device: `${cpu[0]?.model.trim() ?? 'unknown CPU'} (${cpu.length} cores, ${platform()})` };
+  const active = await useBackend(checkBackendName(name));
+  const settle = async (out: tf.TensorContainer) => {
+    for (const t of flattenTensors(out)) await t.data();
+  };
+  return {
+    name: active.name,
+    device: active.device,
+    clock: cpuTimed.has(active.name) ? 'cpu' : 'wall',
+    ...(asynchronous.has(active.name) ? { settle } : {}),
+  };
+}
+
+function flattenTensors(out: tf.TensorContainer): tf.Tensor[] {
+  if (out instanceof tf.Tensor) return [out];
+  if (Array.isArray(out)) return out.flatMap((o) => flattenTensors(o as tf.TensorContainer));
+  if (out !== null && typeof out === 'object' && !ArrayBuffer.isView(out)) return Object.values(out).flatMap((o) => flattenTensors(o as tf.TensorContainer));
+  return [];
 }

@@ -3,9 +3,9 @@
  * own calibrated ratio measured under the same machine conditions.
  *
  * A case's time budget is split into `rounds`. Each round times the calibration case, then the case, each as
- * one tinybench task; the round yields one ratio = (case median ms) / (calibration median ms). Load from other
- * processes that comes and goes between rounds moves both numbers alike, and the ratios' spread across rounds
- * is what the regression check (compare.ts) treats as noise.
+ * one tinybench task; the round yields one ratio (roundRatio below). Load from other processes that comes and
+ * goes moves both numbers of a round alike, and the ratios' spread across rounds is what the regression check
+ * (compare.ts) treats as noise.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
@@ -51,20 +51,56 @@ export interface SuiteResult {
 const minCalibrationCalls = 3;
 const minCaseCalls = 1;
 
+/** A case while the suite runs: its body (after setup) and the samples so far. */
+interface LiveCase {
+  kernelCase: KernelCase;
+  body: CaseBody | null;
+  error: string | null;
+  roundRatios: number[];
+  latencyMs: number[];
+}
+
+/**
+ * Runs every case for `rounds` rounds, round-robin: round 1 of every case, then round 2 of every case, …
+ * So each case's rounds spread over the whole run and sample the machine's changing load, and the spread of
+ * its ratios reflects that (a case measured in one burst would carry one moment's load into every sample).
+ * All cases are set up before the first round and disposed after the last.
+ */
 export async function runSuite(cases: readonly KernelCase[], options: SuiteOptions): Promise<SuiteResult> {
   if (!(options.timeMs > 0)) throw new Error(`timeMs must be positive, got ${options.timeMs}`);
   if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error(`rounds must be a positive integer, got ${options.rounds}`);
+  const roundMs = options.timeMs / options.rounds;
   const calibrationBody = options.calibration.setup();
   const calibrationMs: number[] = [];
-  const results: CaseResult[] = [];
+  const live: LiveCase[] = cases.map((kernelCase) => ({ kernelCase, body: null, error: null, roundRatios: [], latencyMs: [] }));
   try {
-    for (const [index, kernelCase] of cases.entries()) {
-      options.onProgress?.(`[${index + 1}/${cases.length}] ${kernelCase.name}`);
-      results.push(await measureCase(kernelCase, calibrationBody, calibrationMs, options));
+    for (const c of live) {
+      try {
+        c.body = c.kernelCase.setup();
+      } catch (err) {
+        c.error = errorText(err);
+      }
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      options.onProgress?.(`round ${round + 1}/${options.rounds} of ${cases.length} cases`);
+      for (const c of live) {
+        if (!c.body || c.error !== null) continue;
+        try {
+          const first = round === 0;
+          const cal = await timeCalls(options.calibration.name, calibrationBody, roundMs / 3, minCalibrationCalls, first, options);
+          const own = await timeCalls(c.kernelCase.name, c.body, roundMs, minCaseCalls, first, options);
+          calibrationMs.push(...cal);
+          c.latencyMs.push(...own);
+          c.roundRatios.push(roundRatio(own, cal));
+        } catch (err) {
+          c.error = errorText(err);
+        }
+      }
     }
     if (cases.length === 0) calibrationMs.push(...(await timeCalls(options.calibration.name, calibrationBody, options.timeMs, minCalibrationCalls, true, options)));
   } finally {
     calibrationBody.dispose();
+    for (const c of live) c.body?.dispose();
   }
   const medianMs = median(calibrationMs);
   return {
@@ -74,48 +110,38 @@ export async function runSuite(cases: readonly KernelCase[], options: SuiteOptio
       medianMs,
       gflops: (options.calibration.flops ?? 0) / medianMs / 1e6,
     },
-    cases: results,
+    cases: live.map(toResult),
   };
 }
 
-async function measureCase(
-  kernelCase: KernelCase,
-  calibrationBody: CaseBody,
-  calibrationMs: number[],
-  options: SuiteOptions,
-): Promise<CaseResult> {
-  const { name, kernel, shape } = kernelCase;
-  let body: CaseBody | undefined;
-  try {
-    body = kernelCase.setup();
-    const roundMs = options.timeMs / options.rounds;
-    const roundRatios: number[] = [];
-    const latencyMs: number[] = [];
-    for (let round = 0; round < options.rounds; round++) {
-      const first = round === 0;
-      const cal = await timeCalls(options.calibration.name, calibrationBody, roundMs / 3, minCalibrationCalls, first, options);
-      const own = await timeCalls(name, body, roundMs, minCaseCalls, first, options);
-      calibrationMs.push(...cal);
-      latencyMs.push(...own);
-      roundRatios.push(median(own) / median(cal));
-    }
-    const medianMs = median(latencyMs);
-    return {
-      state: 'completed',
-      name,
-      kernel,
-      shape,
-      medianMs,
-      gflops: kernelCase.flops !== undefined ? kernelCase.flops / medianMs / 1e6 : null,
-      gbps: kernelCase.flops === undefined && kernelCase.bytes !== undefined ? kernelCase.bytes / medianMs / 1e6 : null,
-      ratioToCalibration: median(roundRatios),
-      samples: { roundRatios, latencyMs },
-    };
-  } catch (err) {
-    return { state: 'errored', name, kernel, shape, error: (err as Error)?.message ?? String(err) };
-  } finally {
-    body?.dispose();
-  }
+/**
+ * One round's calibrated ratio: fastest case call over fastest calibration call. Interference from other
+ * processes only ever adds time, so the minimum is the estimate least moved by it (Chen & Revels 2016,
+ * "Robust benchmarking in noisy environments", arXiv:1608.04295, §4).
+ */
+export function roundRatio(caseMs: readonly number[], calibrationMs: readonly number[]): number {
+  return Math.min(...caseMs) / Math.min(...calibrationMs);
+}
+
+function errorText(err: unknown): string {
+  return (err as Error)?.message ?? String(err);
+}
+
+function toResult(c: LiveCase): CaseResult {
+  const { name, kernel, shape, flops, bytes } = c.kernelCase;
+  if (c.error !== null || c.latencyMs.length === 0) return { state: 'errored', name, kernel, shape, error: c.error ?? 'no samples' };
+  const medianMs = median(c.latencyMs);
+  return {
+    state: 'completed',
+    name,
+    kernel,
+    shape,
+    medianMs,
+    gflops: flops !== undefined ? flops / medianMs / 1e6 : null,
+    gbps: flops === undefined && bytes !== undefined ? bytes / medianMs / 1e6 : null,
+    ratioToCalibration: median(c.roundRatios),
+    samples: { roundRatios: c.roundRatios, latencyMs: c.latencyMs },
+  };
 }
 
 /** Times calls of `body.run` with one tinybench task; returns the per-call latencies in ms. */

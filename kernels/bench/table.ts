@@ -42,7 +42,7 @@ export function resultsTable(record: KernelRecord): string {
   table.push([cal.name, shapeText(cal.shape), fixed(cal.medianMs, 3), `${fixed(cal.gflops, 2)} GFLOP/s`, '1.00', '']);
   for (const c of record.cases) {
     if (c.state === 'errored') {
-      table.push([c.name, shapeText(c.shape), { colSpan: 4, content: `error: ${c.error.slice(0, 80)}` }]);
+      table.push([c.name, shapeText(c.shape), 'ERROR', { colSpan: 3, content: c.error.slice(0, 60) }]);
       continue;
     }
     const sorted = [...c.samples.roundRatios].sort((a, b) => a - b);

@@ -35,7 +35,7 @@ export interface CaseStatistics {
   gflops: number | null;
   /** Throughput at the median time: GB/s when the case counts bytes and not flops, else null. */
   gbps: number | null;
-  /** median over rounds of (case median ms / calibration median ms in the same round). */
+  /** Median over rounds of the round ratio (fastest case call / fastest calibration call in that round). */
   ratioToCalibration: number;
   samples: {
     /** One calibrated ratio per round: the samples the regression check compares. */

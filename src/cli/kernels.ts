@@ -5,7 +5,7 @@ import { handler } from './common.js';
 import { activateBackend, checkBackendName, knownBackends } from '../../kernels/bench/backend.js';
 import { compareResults } from '../../kernels/bench/compare.js';
 import { baselinePath, checkSameClock, loadBaseline, saveRecord } from '../../kernels/bench/record.js';
-import { allCases, filterCases } from '../../kernels/bench/registry.js';
+import { allCases, defaultCases, filterCases } from '../../kernels/bench/registry.js';
 import { measureKernels, repeatWork } from '../../kernels/bench/suite.js';
 import { resultsTable, shapeText, verdictTable } from '../../kernels/bench/table.js';
 
@@ -19,6 +19,7 @@ interface KernelsArgs {
   threshold: string;
   'save-baseline'?: string;
   list: boolean;
+  all: boolean;
   'plant-slowdown'?: string;
 }
 
@@ -43,6 +44,7 @@ export const command: CommandModule<object, KernelsArgs> = {
       .option('compare', { type: 'string', describe: 'baseline record to compare with (results/kernels/baseline-<backend>.json); exit 1 on a regression' })
       .option('threshold', { type: 'string', default: '10%', describe: 'with --compare: slowdown beyond which (and beyond its noise) a case fails' })
       .option('save-baseline', { type: 'string', describe: 'write the results as a baseline (default path results/kernels/baseline-<backend>.json)' })
+      .option('all', { type: 'boolean', default: false, describe: 'also run the slow cases (over a second a call on wasm, e.g. mlm-head-loss/base)' })
       .option('list', { type: 'boolean', default: false, describe: 'list the cases (after --filter) and exit' })
       .option('plant-slowdown', { type: 'string', hidden: true, describe: 'cases matching this filter do their work twice (to test the check)' })
       .example('$0 kernels', 'every case on wasm, about a minute')
@@ -53,7 +55,7 @@ export const command: CommandModule<object, KernelsArgs> = {
     if (!(args.time > 0)) throw new UserError(`--time ${args.time} must be a positive number of milliseconds`);
     if (!Number.isInteger(args.rounds) || args.rounds < 2) throw new UserError(`--rounds ${args.rounds} must be an integer ≥ 2`);
     const threshold = parseThreshold(args.threshold);
-    let cases = filterCases(allCases(), args.filter);
+    let cases = args.all || args.filter !== undefined ? filterCases(allCases(), args.filter) : defaultCases();
     if (args['plant-slowdown'] !== undefined) {
       const slowed = new Set(filterCases(cases, args['plant-slowdown']).map((c) => c.name));
       cases = cases.map((c) => (slowed.has(c.name) ? repeatWork(c, 2) : c));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserError } from '../../src/errors.js';
-import { allCases, filterCases } from '../../kernels/bench/registry.js';
+import { allCases, defaultCases, filterCases, slowCases } from '../../kernels/bench/registry.js';
 
 const cases = allCases();
 
@@ -31,4 +31,10 @@ test('a --filter pattern that matches nothing is an error naming it, with a sugg
     assert.match(err.message, /--filter 'atention' matches no kernel case \(did you mean 'attention'\?\)/);
     return true;
   });
+});
+
+test('the default run is every case but the slow ones', () => {
+  const slow = new Set(slowCases().map((c) => c.name));
+  assert.ok(slow.size > 0);
+  assert.deepEqual(defaultCases().map((c) => c.name), cases.map((c) => c.name).filter((n) => !slow.has(n)));
 });

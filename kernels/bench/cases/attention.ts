@@ -1,115 +1,112 @@
 /**
- * Attention with ALiBi, padded (every row computed at full length) and unpadded (projections on real tokens
- * only, re-padded around the attention core as MosaicBERT does), and the pad/unpad round trip on its own.
+ * Attention with ALiBi (kernels/attention.ts), padded — every row computed at full length — and unpadded —
+ * q, k, v projected on real tokens only and re-padded around the attention core, as MosaicBERT does
+ * (kernels/padding.ts) — plus the pad/unpad round trip on its own.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { attention, attentionBias } from '../../attention.js';
+import { rowIndex, type RowIndex } from '../../gather.js';
+import { linear } from '../../matmul.js';
+import { realTokenRows, repad, unpad } from '../../padding.js';
 import type { KernelCase } from '../types.js';
-import { attentionMask, realTokenIndices, randomTensor, rowLengths, seqLen, type BenchSize, type PadPercent } from './shapes.js';
-import { alibiAttentionCore, alibiBias, repad, unpad } from './standins.js';
+import { batchMask, randomTensor, rowLengths, seqLen, type BenchSize, type PadPercent } from './shapes.js';
 
 /** FLOPs of the attention core on padded [B, S]: QKᵀ and PV, 2·B·S²·H each. */
 function coreFlops(batch: number, hidden: number): number {
   return 2 * 2 * batch * seqLen * seqLen * hidden;
 }
 
-/** FLOPs of the QKV and output projections on `tokens` rows: 2·T·H·3H + 2·T·H·H. */
+/** FLOPs of the q, k, v and output projections on `tokens` rows: 4 × 2·T·H·H. */
 function projectionFlops(tokens: number, hidden: number): number {
-  return 2 * tokens * hidden * 4 * hidden;
+  return 4 * 2 * tokens * hidden * hidden;
 }
 
-function shapeOf(size: BenchSize, padPercent: PadPercent): Record<string, number> {
-  return { batch: size.batch, seq: seqLen, hidden: size.hidden, heads: size.heads, padPercent };
+interface AttentionSetup {
+  weights: tf.Tensor[];
+  project: (x: tf.Tensor2D, n: 0 | 1 | 2 | 3) => tf.Tensor2D;
+  bias: tf.Tensor4D;
+  real: RowIndex;
 }
 
-interface AttentionInputs {
-  lengths: number[];
-  x: tf.Tensor3D;
-  wQkv: tf.Tensor2D;
-  wOut: tf.Tensor2D;
-  bias: tf.Tensor3D;
-  maskBias: tf.Tensor4D;
-}
-
-function attentionInputs(size: BenchSize, padPercent: PadPercent): AttentionInputs {
-  const lengths = rowLengths(size.batch, seqLen, padPercent);
-  const mask = attentionMask(lengths, seqLen);
-  const maskBias = tf.reshape(tf.mul(tf.sub(1, mask), -1e9), [size.batch, 1, 1, seqLen]) as tf.Tensor4D;
-  mask.dispose();
+function attentionSetup(size: BenchSize, padPercent: PadPercent): AttentionSetup {
+  const { batch, hidden, heads } = size;
+  const mask = batchMask(rowLengths(batch, seqLen, padPercent), seqLen);
+  const ws = [0, 1, 2, 3].map((n) => randomTensor([hidden, hidden], 40 + n) as tf.Tensor2D);
+  const bs = [0, 1, 2, 3].map(() => tf.zeros([hidden]) as tf.Tensor1D);
+  const real = rowIndex(realTokenRows(mask));
   return {
-    lengths,
-    x: randomTensor([size.batch, seqLen, size.hidden], 3, 1) as tf.Tensor3D,
-    wQkv: randomTensor([size.hidden, 3 * size.hidden], 4) as tf.Tensor2D,
-    wOut: randomTensor([size.hidden, size.hidden], 5) as tf.Tensor2D,
-    bias: alibiBias(size.heads, seqLen),
-    maskBias,
+    weights: [...ws, ...bs, real.rows, real.rows2d],
+    project: (x, n) => linear(x, ws[n]!, bs[n]!),
+    bias: attentionBias({ batch, seq: seqLen, heads, keyMask: mask, alibi: true }),
+    real,
   };
 }
 
+function shapeOf(size: BenchSize, padPercent: PadPercent, tokens: number): Record<string, number> {
+  return { batch: size.batch, seq: seqLen, hidden: size.hidden, heads: size.heads, padPercent, tokens };
+}
+
+/** x [B·S, H] → q, k, v → attention over all rows → output projection [B·S, H]. */
 export function paddedAttentionCase(size: BenchSize, padPercent: PadPercent): KernelCase {
   const tokens = size.batch * seqLen;
   return {
     name: `attention-alibi-padded/${size.name}/pad${padPercent}`,
     kernel: 'attention-alibi-padded',
-    shape: shapeOf(size, padPercent),
+    shape: shapeOf(size, padPercent, tokens),
     flops: projectionFlops(tokens, size.hidden) + coreFlops(size.batch, size.hidden),
     setup() {
-      const inp = attentionInputs(size, padPercent);
-      const { batch, hidden, heads } = size;
+      const s = attentionSetup(size, padPercent);
+      const x = randomTensor([tokens, size.hidden], 3, 1) as tf.Tensor2D;
+      const opts = { batch: size.batch, seq: seqLen, heads: size.heads };
       return {
-        run: () => {
-          const qkv = tf.reshape(tf.matMul(tf.reshape(inp.x, [tokens, hidden]), inp.wQkv), [batch, seqLen, 3 * hidden]) as tf.Tensor3D;
-          const context = alibiAttentionCore(qkv, inp.bias, inp.maskBias, heads);
-          return tf.matMul(tf.reshape(context, [tokens, hidden]), inp.wOut);
-        },
-        dispose: () => tf.dispose(Object.values(inp).filter((v): v is tf.Tensor => v instanceof tf.Tensor)),
+        run: () => s.project(attention(s.project(x, 0), s.project(x, 1), s.project(x, 2), s.bias, opts), 3),
+        dispose: () => tf.dispose([x, s.bias, ...s.weights]),
       };
     },
   };
 }
 
+/** x [T, H] (real tokens) → q, k, v on T rows → re-pad → attention → unpad → output projection [T, H]. */
 export function unpaddedAttentionCase(size: BenchSize, padPercent: PadPercent): KernelCase {
   const tokens = rowLengths(size.batch, seqLen, padPercent).reduce((a, b) => a + b, 0);
+  const paddedRows = size.batch * seqLen;
   return {
     name: `attention-alibi-unpadded/${size.name}/pad${padPercent}`,
     kernel: 'attention-alibi-unpadded',
-    shape: { ...shapeOf(size, padPercent), tokens },
+    shape: shapeOf(size, padPercent, tokens),
     flops: projectionFlops(tokens, size.hidden) + coreFlops(size.batch, size.hidden),
     setup() {
-      const inp = attentionInputs(size, padPercent);
-      const { batch, hidden, heads } = size;
-      const flat = realTokenIndices(inp.lengths, seqLen);
-      const indices = tf.tensor1d(flat, 'int32');
-      const indices2d = tf.tensor2d(flat, [flat.length, 1], 'int32');
-      const xUnpadded = unpad(inp.x, indices); // [T, H]: the unpadded model's activations
+      const s = attentionSetup(size, padPercent);
+      const x = randomTensor([tokens, size.hidden], 3, 1) as tf.Tensor2D;
+      const opts = { batch: size.batch, seq: seqLen, heads: size.heads };
+      const padded = (t: tf.Tensor2D) => repad(t, s.real, paddedRows);
       return {
         run: () => {
-          const qkv = repad(tf.matMul(xUnpadded, inp.wQkv), indices2d, batch, seqLen); // [B, S, 3H]
-          const context = unpad(alibiAttentionCore(qkv, inp.bias, inp.maskBias, heads), indices); // [T, H]
-          return tf.matMul(context, inp.wOut);
+          const context = attention(padded(s.project(x, 0)), padded(s.project(x, 1)), padded(s.project(x, 2)), s.bias, opts);
+          return s.project(unpad(context, s.real), 3);
         },
-        dispose: () => tf.dispose([indices, indices2d, xUnpadded, inp.x, inp.wQkv, inp.wOut, inp.bias, inp.maskBias]),
+        dispose: () => tf.dispose([x, s.bias, ...s.weights]),
       };
     },
   };
 }
 
-/** Unpad [B, S, H] → [T, H] then re-pad → [B, S, H]: bytes = read B·S·H + write T·H + read T·H + write B·S·H. */
+/** unpad [B·S, H] → [T, H], then repad → [B·S, H]: reads and writes B·S·H and T·H floats once each. */
 export function padUnpadCase(size: BenchSize, padPercent: PadPercent): KernelCase {
   const lengths = rowLengths(size.batch, seqLen, padPercent);
   const tokens = lengths.reduce((a, b) => a + b, 0);
+  const paddedRows = size.batch * seqLen;
   return {
     name: `pad-unpad/${size.name}/pad${padPercent}`,
     kernel: 'pad-unpad',
     shape: { batch: size.batch, seq: seqLen, hidden: size.hidden, padPercent, tokens },
-    bytes: 4 * 2 * (size.batch * seqLen + tokens) * size.hidden,
+    bytes: 4 * 2 * (paddedRows + tokens) * size.hidden,
     setup() {
-      const x = randomTensor([size.batch, seqLen, size.hidden], 6, 1) as tf.Tensor3D;
-      const flat = realTokenIndices(lengths, seqLen);
-      const indices = tf.tensor1d(flat, 'int32');
-      const indices2d = tf.tensor2d(flat, [flat.length, 1], 'int32');
+      const x = randomTensor([paddedRows, size.hidden], 6, 1) as tf.Tensor2D;
+      const real = rowIndex(realTokenRows(batchMask(lengths, seqLen)));
       return {
-        run: () => repad(unpad(x, indices), indices2d, size.batch, seqLen),
-        dispose: () => tf.dispose([x, indices, indices2d]),
+        run: () => repad(unpad(x, real), real, paddedRows),
+        dispose: () => tf.dispose([x, real.rows, real.rows2d]),
       };
     },
   };

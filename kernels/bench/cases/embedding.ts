@@ -1,48 +1,48 @@
 /**
- * Token embedding lookup (gather of rows from the [V, H] table) and its gradient (scatter-add of the output
- * gradient back into a [V, H] table; repeated ids sum).
+ * Token embedding lookup (kernels/gather.ts: a row gather from the [V, H] table) alone, and with its gradient
+ * (the scatter-add of the output gradient into a [V, H] table, repeated ids summing).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gatherRows, rowIndex } from '../../gather.js';
 import type { KernelCase } from '../types.js';
 import { randomTensor, seqLen, vocabRows, type BenchSize } from './shapes.js';
 
 /** Token ids spread over the vocabulary with repeats, as text has (deterministic). */
 function tokenIds(count: number): Int32Array {
-  return Int32Array.from({ length: count }, (_, i) => (i * 7919 + ((i * i) % 97)) % 2000 * 13 % vocabRows);
+  return Int32Array.from({ length: count }, (_, i) => ((((i * 7919 + ((i * i) % 97)) % 2000) * 13) % vocabRows));
 }
 
-/** Gather T rows of H floats: reads and writes 4·T·H bytes each (plus 4·T of ids). */
+function embeddingCase(size: BenchSize, withGradient: boolean): KernelCase {
+  const tokens = size.batch * seqLen;
+  const { hidden } = size;
+  const gatherBytes = 4 * tokens * (2 * hidden + 1); // read T rows + ids, write T rows
+  const scatterBytes = 4 * (tokens * (hidden + 1) + vocabRows * hidden); // read dY + ids, write the [V, H] gradient
+  const kernel = withGradient ? 'embedding-grad' : 'embedding-gather';
+  return {
+    name: `${kernel}/${size.name}`,
+    kernel,
+    shape: { tokens, hidden, vocab: vocabRows },
+    bytes: withGradient ? gatherBytes + scatterBytes : gatherBytes,
+    setup() {
+      const table = randomTensor([vocabRows, hidden], 12) as tf.Tensor2D;
+      const index = rowIndex(tokenIds(tokens));
+      const dy = randomTensor([tokens, hidden], 13) as tf.Tensor2D;
+      const lookup = (t: tf.Tensor) => gatherRows(t as tf.Tensor2D, index);
+      const lookupGrad = tf.grad(lookup);
+      return {
+        run: () => (withGradient ? lookupGrad(table, dy) : lookup(table)),
+        dispose: () => tf.dispose([table, dy, index.rows, index.rows2d]),
+      };
+    },
+  };
+}
+
+/** Gather of T rows from the [V, H] table. */
 export function embeddingGatherCase(size: BenchSize): KernelCase {
-  const tokens = size.batch * seqLen;
-  return {
-    name: `embedding-gather/${size.name}`,
-    kernel: 'embedding-gather',
-    shape: { tokens, hidden: size.hidden, vocab: vocabRows },
-    bytes: 4 * tokens * (2 * size.hidden + 1),
-    setup() {
-      const table = randomTensor([vocabRows, size.hidden], 12);
-      const ids = tf.tensor1d(tokenIds(tokens), 'int32');
-      return { run: () => tf.gather(table, ids), dispose: () => tf.dispose([table, ids]) };
-    },
-  };
+  return embeddingCase(size, false);
 }
 
-/**
- * Scatter-add dY [T, H] into a zero [V, H] gradient: reads 4·T·H, writes the whole 4·V·H table.
- * (tf.scatterND sums duplicate indices on wasm and cpu; tfjs's own gather gradient, UnsortedSegmentSum,
- * is missing on wasm.)
- */
+/** Gather forward plus its gradient w.r.t. the table (scatter-add of dY into [V, H]). */
 export function embeddingGradCase(size: BenchSize): KernelCase {
-  const tokens = size.batch * seqLen;
-  return {
-    name: `embedding-grad/${size.name}`,
-    kernel: 'embedding-grad',
-    shape: { tokens, hidden: size.hidden, vocab: vocabRows },
-    bytes: 4 * (tokens * (size.hidden + 1) + vocabRows * size.hidden),
-    setup() {
-      const dy = randomTensor([tokens, size.hidden], 13);
-      const ids = tf.tensor2d(tokenIds(tokens), [tokens, 1], 'int32');
-      return { run: () => tf.scatterND(ids, dy, [vocabRows, size.hidden]), dispose: () => tf.dispose([dy, ids]) };
-    },
-  };
+  return embeddingCase(size, true);
 }

@@ -1,12 +1,14 @@
 /**
- * The feed-forward block both ways — GELU MLP (BERT) vs GeGLU (MosaicBERT) — and LayerNorm, on all B·S tokens.
+ * The feed-forward block both ways (kernels/feedforward.ts) — GELU MLP (BERT) vs GeGLU (MosaicBERT) — and
+ * LayerNorm (kernels/layernorm.ts), forward, on the B·S rows of a padded batch.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { geglu, geluMlp } from '../../feedforward.js';
+import { layerNorm } from '../../layernorm.js';
 import type { KernelCase } from '../types.js';
 import { randomTensor, seqLen, type BenchSize } from './shapes.js';
-import { gelu, layerNorm } from './standins.js';
 
-/** GELU MLP: GELU(x W1) W2, x [T, H], W1 [H, I], W2 [I, H]; 2·T·H·I FLOPs per matmul. */
+/** GELU MLP: gelu(x·W1 + b1)·W2 + b2, x [T, H], W1 [H, I], W2 [I, H]: two matmuls of 2·T·H·I FLOPs. */
 export function geluMlpCase(size: BenchSize): KernelCase {
   const tokens = size.batch * seqLen;
   const { hidden, intermediate } = size;
@@ -17,14 +19,18 @@ export function geluMlpCase(size: BenchSize): KernelCase {
     flops: 2 * 2 * tokens * hidden * intermediate,
     setup() {
       const x = randomTensor([tokens, hidden], 7, 1) as tf.Tensor2D;
-      const w1 = randomTensor([hidden, intermediate], 8) as tf.Tensor2D;
-      const w2 = randomTensor([intermediate, hidden], 9) as tf.Tensor2D;
-      return { run: () => tf.matMul(gelu(tf.matMul(x, w1)) as tf.Tensor2D, w2), dispose: () => tf.dispose([x, w1, w2]) };
+      const w = {
+        w1: randomTensor([hidden, intermediate], 8) as tf.Tensor2D,
+        b1: tf.zeros([intermediate]) as tf.Tensor1D,
+        w2: randomTensor([intermediate, hidden], 9) as tf.Tensor2D,
+        b2: tf.zeros([hidden]) as tf.Tensor1D,
+      };
+      return { run: () => geluMlp(x, w), dispose: () => tf.dispose([x, ...Object.values(w)]) };
     },
   };
 }
 
-/** GeGLU: (GELU(x W1) ⊙ x V) W2, W1 and V [H, I] (one fused [H, 2I] matmul), W2 [I, H]; 3 matmuls' FLOPs. */
+/** GeGLU: (gelu(x·Wg) ⊙ x·Wv)·W2 + b2, Wg and Wv [H, I], W2 [I, H]: three matmuls of 2·T·H·I FLOPs. */
 export function gegluCase(size: BenchSize): KernelCase {
   const tokens = size.batch * seqLen;
   const { hidden, intermediate } = size;
@@ -35,20 +41,18 @@ export function gegluCase(size: BenchSize): KernelCase {
     flops: 3 * 2 * tokens * hidden * intermediate,
     setup() {
       const x = randomTensor([tokens, hidden], 7, 1) as tf.Tensor2D;
-      const w1v = randomTensor([hidden, 2 * intermediate], 10) as tf.Tensor2D;
-      const w2 = randomTensor([intermediate, hidden], 9) as tf.Tensor2D;
-      return {
-        run: () => {
-          const [gate, value] = tf.split(tf.matMul(x, w1v), 2, 1);
-          return tf.matMul(tf.mul(gelu(gate!), value!) as tf.Tensor2D, w2);
-        },
-        dispose: () => tf.dispose([x, w1v, w2]),
+      const w = {
+        wGate: randomTensor([hidden, intermediate], 8) as tf.Tensor2D,
+        wValue: randomTensor([hidden, intermediate], 10) as tf.Tensor2D,
+        w2: randomTensor([intermediate, hidden], 9) as tf.Tensor2D,
+        b2: tf.zeros([hidden]) as tf.Tensor1D,
       };
+      return { run: () => geglu(x, w), dispose: () => tf.dispose([x, ...Object.values(w)]) };
     },
   };
 }
 
-/** LayerNorm over H on [T, H]: reads x, writes y (gamma and beta are negligible): 8·T·H bytes. */
+/** LayerNorm over H on [T, H]: reads x and writes y once (γ, β negligible): 8·T·H bytes. */
 export function layerNormCase(size: BenchSize): KernelCase {
   const tokens = size.batch * seqLen;
   const { hidden } = size;
@@ -58,7 +62,7 @@ export function layerNormCase(size: BenchSize): KernelCase {
     shape: { tokens, hidden },
     bytes: 2 * 4 * tokens * hidden,
     setup() {
-      const x = randomTensor([tokens, hidden], 11, 1);
+      const x = randomTensor([tokens, hidden], 11, 1) as tf.Tensor2D;
       const gamma = tf.ones([hidden]) as tf.Tensor1D;
       const beta = tf.zeros([hidden]) as tf.Tensor1D;
       return { run: () => layerNorm(x, gamma, beta), dispose: () => tf.dispose([x, gamma, beta]) };

@@ -54,20 +54,11 @@ export function rowLengths(batch: number, seq: number, padPercent: number): numb
   return lengths;
 }
 
-/** 0/1 attention mask [batch, seq] (float32) with pads at the end of each row. */
-export function attentionMask(lengths: readonly number[], seq: number): tf.Tensor2D {
-  const values = new Float32Array(lengths.length * seq);
-  lengths.forEach((len, row) => values.fill(1, row * seq, row * seq + len));
-  return tf.tensor2d(values, [lengths.length, seq]);
-}
-
-/** Flat indices (row·seq + position) of the real tokens, in order: what unpadding gathers. */
-export function realTokenIndices(lengths: readonly number[], seq: number): Int32Array {
-  const out: number[] = [];
-  lengths.forEach((len, row) => {
-    for (let p = 0; p < len; p++) out.push(row * seq + p);
-  });
-  return Int32Array.from(out);
+/** 0/1 attention mask [batch·seq] (pads at the end of each row), the model's TokenBatch layout. */
+export function batchMask(lengths: readonly number[], seq: number): Uint8Array {
+  const mask = new Uint8Array(lengths.length * seq);
+  lengths.forEach((len, row) => mask.fill(1, row * seq, row * seq + len));
+  return mask;
 }
 
 /** Deterministic pseudo-random normal tensor (so runs measure identical inputs). */
