@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { probeBackends, useBackend } from '../../src/engine/backends.js';
+import { cpuFacts, deviceInfo, flopsPerCycle, peakOverride } from '../../src/engine/device.js';
+import { UserError } from '../../src/errors.js';
+
+test('peak FLOP/s: SIMD width × 2 ops × 2 pipes per cycle; MBENCH_PEAK_GFLOPS overrides', () => {
+  assert.deepEqual([flopsPerCycle('avx512'), flopsPerCycle('avx2'), flopsPerCycle('wasm128')], [64, 32, 16]);
+  const facts = cpuFacts();
+  const wasm = deviceInfo('wasm');
+  if (facts.ghz !== null) assert.equal(wasm.peakFlopsPerSecond, facts.ghz * 1e9 * 16);
+  assert.match(wasm.device, /1 thread, wasm SIMD128/);
+  assert.equal(peakOverride({ MBENCH_PEAK_GFLOPS: '12.5' }), 12.5e9);
+  assert.equal(peakOverride({}), null);
+  assert.throws(() => peakOverride({ MBENCH_PEAK_GFLOPS: 'fast' }), (e: Error) => e instanceof UserError && /MBENCH_PEAK_GFLOPS/.test(e.message));
+  process.env['MBENCH_PEAK_GFLOPS'] = '100';
+  try {
+    assert.deepEqual([deviceInfo('webgpu').peakFlopsPerSecond, deviceInfo('webgpu').peakSource], [100e9, 'env MBENCH_PEAK_GFLOPS']);
+  } finally {
+    delete process.env['MBENCH_PEAK_GFLOPS'];
+  }
+  assert.equal(deviceInfo('webgpu').peakFlopsPerSecond, null);
+});
+
+test('useBackend activates wasm and cpu; unknown or missing backends are user errors naming the fix', async () => {
+  const wasm = await useBackend('wasm');
+  assert.equal(tf.getBackend(), 'wasm');
+  assert.equal(wasm.name, 'wasm');
+  await useBackend('cpu');
+  assert.equal(tf.getBackend(), 'cpu');
+  await assert.rejects(useBackend('wsam'), (e: Error) => e instanceof UserError && /did you mean 'wasm'/.test(e.message));
+  const statuses = await probeBackends();
+  assert.deepEqual(statuses.map((s) => s.name), ['wasm', 'cpu', 'tensorflow', 'webgpu', 'native']);
+  for (const s of statuses.filter((x) => !x.available && (x.name === 'tensorflow' || x.name === 'webgpu'))) {
+    await assert.rejects(useBackend(s.name), (e: Error) => e instanceof UserError && /npm install/.test(e.message));
+  }
+});
