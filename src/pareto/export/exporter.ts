@@ -5,7 +5,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { chartData } from '../chart/data.js';
 import { paretoSpec } from '../chart/paretoSpec.js';
-import { specToSvg } from '../chart/render.js';
 import { tasksSpec } from '../chart/tasksSpec.js';
 import type { ParetoReport } from '../types.js';
 
@@ -38,7 +37,8 @@ export class ExportContext {
   svg(chart: NamedChart): Promise<string> {
     let p = this.svgs.get(chart.name);
     if (!p) {
-      p = specToSvg(chart.spec);
+      // vega loads lazily (~0.5 s): commands that only print tables never pay for it
+      p = import('../chart/render.js').then(({ specToSvg }) => specToSvg(chart.spec));
       this.svgs.set(chart.name, p);
     }
     return p;
