@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dropout } from './dropout.js';
 import { batchMatMul } from './matmul.js';
+import { nativeAttention, onNative } from '../src/engine/native/fused.js';
 
 /** Large enough that exp(score − 1e4) underflows to 0 in float32, small enough to stay finite in sums. */
 export const MASK_BIAS = -1e4;
@@ -80,6 +81,8 @@ export interface AttentionOptions {
  */
 export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bias: tf.Tensor4D, o: AttentionOptions): tf.Tensor2D {
   const { batch, seq, heads } = o;
+  // native: one fused pass per (batch, head) tile, no [B,h,T,T] tensors kept (src/engine/native/fused.ts).
+  if (onNative() && !(o.dropoutRate && o.dropoutRate > 0)) return nativeAttention(q, k, v, { batch, seq, heads, bias });
   const hidden = q.shape[1];
   const d = hidden / heads;
   const groups = batch * heads;

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gelu } from './gelu.js';
 import { linear, matMul } from './matmul.js';
+import { nativeGeglu, onNative } from '../src/engine/native/fused.js';
 
 export interface GeluMlpWeights {
   w1: tf.Tensor2D;
@@ -34,7 +35,8 @@ export function geluMlp(x: tf.Tensor2D, w: GeluMlpWeights, inner?: (h: tf.Tensor
 
 /** x [N,H] → [N,H]. */
 export function geglu(x: tf.Tensor2D, w: GegluWeights, inner?: (h: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
-  let h = tf.mul(gelu(matMul(x, w.wGate)), matMul(x, w.wValue)) as tf.Tensor2D;
+  const [gate, value] = [matMul(x, w.wGate), matMul(x, w.wValue)];
+  let h = onNative() ? nativeGeglu(gate, value) : (tf.mul(gelu(gate), value) as tf.Tensor2D); // native: one fused pass
   if (inner) h = inner(h);
   return linear(h, w.w2, w.b2);
 }

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
+import { nativeGelu, onNative } from '../src/engine/native/fused.js';
 
 const C = 2 * Math.sqrt(2 / Math.PI);
 const A = 0.044715;
@@ -29,6 +30,7 @@ const geluGrad = customOp<tf.Tensor>(([x], save) => {
 });
 
 export function gelu<T extends tf.Tensor>(x: T): T {
+  if (onNative()) return nativeGelu(x); // the same formula in one native pass (src/engine/native)
   return geluGrad(x) as T;
 }
 

@@ -8,11 +8,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 import { sumRows } from './matmul.js';
+import { nativeLayerNorm, onNative } from '../src/engine/native/fused.js';
 
 /** BERT's epsilon. */
 export const LAYER_NORM_EPS = 1e-12;
 
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = LAYER_NORM_EPS): tf.Tensor2D {
+  if (onNative()) return nativeLayerNorm(x, gamma, beta, eps); // one fused native pass each way (src/engine/native)
   const f = customOp<tf.Tensor2D>(([xi, g, b], save) => {
     const centered = tf.sub(xi!, tf.mean(xi!, 1, true));
     const r = tf.rsqrt(tf.add(tf.mean(tf.square(centered), 1, true), eps)); // [N,1]

@@ -46,6 +46,14 @@ describe('native layout kernels', { skip: skipNative }, () => {
     assertMatchesCpu('unsortedSegmentSum', ([t, i]) => tf.unsortedSegmentSum(t!, i as tf.Tensor1D, 50), [randn([257, 70], 34), ints([257], 50, 35)]);
   });
 
+  it('gatherND matches cpu for row pairs and whole rows', () => {
+    const pairs = new Int32Array(2 * 60);
+    const r = ints([120], 40, 42).values;
+    for (let i = 0; i < 60; i++) [pairs[2 * i], pairs[2 * i + 1]] = [i % 50, r[i]! % 33];
+    assertMatchesCpu('gatherND pairs', ([p, i]) => tf.gatherND(p!, i!), [randn([50, 33], 43), { shape: [60, 2], values: pairs, dtype: 'int32', grad: false }], { grads: false });
+    assertMatchesCpu('gatherND rows', ([p, i]) => tf.gatherND(p!, i!), [randn([50, 33], 44), ints([7, 3, 1], 50, 45)], { grads: false }); // tfjs has no GatherNd gradient
+  });
+
   it('scatterND sums repeated rows like cpu', () => {
     const idx = ints([90, 1], 40, 40);
     assertMatchesCpu('scatterND', ([u, i]) => tf.scatterND(i!, u!, [40, 33]), [randn([90, 33], 41), idx], { grads: false });

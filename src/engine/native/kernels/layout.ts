@@ -1,6 +1,6 @@
 /**
- * Layout and indexing kernels: Transpose, Softmax (last axis), GatherV2 (batchDims 0) and the two scatters
- * that are its gradients — UnsortedSegmentSum and ScatterNd (both sum rows that repeat).
+ * Layout and indexing kernels: Transpose, Softmax (last axis), GatherV2 (batchDims 0), GatherNd and the two
+ * scatters that are gathers' gradients — UnsortedSegmentSum and ScatterNd (both sum rows that repeat).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { f32, i32, sizeOf, stridesOf } from '../tensors.js';
@@ -11,6 +11,23 @@ function checkIndices(kernel: string, idx: Int32Array, limit: number): void {
     const v = idx[i]!;
     if (v < 0 || v >= limit) throw new Error(`${kernel}: index ${v} at position ${i} is not in [0, ${limit - 1}]`);
   }
+}
+
+/** Rows of an [N, depth] index tensor as flat row numbers of `shape[:depth]` (range-checked). */
+function flatRows(kernel: string, raw: Int32Array, depth: number, shape: readonly number[]): Int32Array {
+  const rows = raw.length / depth;
+  const strides = stridesOf(shape.slice(0, depth));
+  const flat = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let v = 0;
+    for (let j = 0; j < depth; j++) {
+      const ix = raw[r * depth + j]!;
+      if (ix < 0 || ix >= shape[j]!) throw new Error(`${kernel}: index ${ix} in row ${r} is not in [0, ${shape[j]! - 1}]`);
+      v += ix * strides[j]!;
+    }
+    flat[r] = v;
+  }
+  return flat;
 }
 
 export const layoutKernels: KernelFactory = (addon) => [
@@ -74,6 +91,20 @@ export const layoutKernels: KernelFactory = (addon) => [
     },
   },
   {
+    kernelName: tf.GatherNd,
+    kernelFunc: (args, fallback) => {
+      const params = input(args, 'params');
+      const indices = input(args, 'indices');
+      const depth = indices.shape[indices.shape.length - 1] ?? 0;
+      if (!allFloat32(params) || depth < 1 || depth > params.shape.length) return fallback(args);
+      const flat = flatRows('GatherNd', i32(args.backend, indices), depth, params.shape);
+      const inner = sizeOf(params.shape.slice(depth));
+      const out = new Float32Array(flat.length * inner);
+      addon.gather(f32(args.backend, params), 1, sizeOf(params.shape.slice(0, depth)), inner, flat, out);
+      return output(args.backend, [...indices.shape.slice(0, -1), ...params.shape.slice(depth)], out);
+    },
+  },
+  {
     kernelName: tf.ScatterNd,
     kernelFunc: (args, fallback) => {
       const indices = input(args, 'indices');
@@ -82,19 +113,8 @@ export const layoutKernels: KernelFactory = (addon) => [
       const depth = indices.shape[indices.shape.length - 1] ?? 0;
       if (!allFloat32(updates) || depth < 1 || depth > shape.length) return fallback(args);
       // Each index row addresses one slice of `shape[depth:]`; flatten it to a row of [Π shape[:depth], inner].
-      const raw = i32(args.backend, indices);
-      const rows = raw.length / depth;
-      const strides = stridesOf(shape.slice(0, depth));
-      const flat = new Int32Array(rows);
-      for (let r = 0; r < rows; r++) {
-        let v = 0;
-        for (let j = 0; j < depth; j++) {
-          const ix = raw[r * depth + j]!;
-          if (ix < 0 || ix >= shape[j]!) throw new Error(`ScatterNd: index ${ix} in row ${r} is not in [0, ${shape[j]! - 1}]`);
-          v += ix * strides[j]!;
-        }
-        flat[r] = v;
-      }
+      const flat = flatRows('ScatterNd', i32(args.backend, indices), depth, shape);
+      const rows = flat.length;
       const inner = sizeOf(shape.slice(depth));
       const numRows = sizeOf(shape.slice(0, depth));
       const out = new Float32Array(numRows * inner);
