@@ -56,7 +56,10 @@ const prepare: CommandModule<object, PrepareArgs> = {
         `tokenizer  ${data.tokenizer.info.name} (id ${data.tokenizer.info.id}, ${data.tokenizer.info.vocabSize} tokens)`,
         `tokens     ${m.tokens} (${m.trainTokens} train), ${m.bytesPerToken} bytes each`,
         `cache      ${data.cache.dir}`,
-        built ? `built in   ${m.buildSeconds.toFixed(1)} s (${(m.tokens / m.buildSeconds / 1e6).toFixed(2)} M tokens/s)` : `reused     (built earlier in ${m.buildSeconds.toFixed(1)} s; ${seconds.toFixed(1)} s to open)`,
+        built
+          ? `built in   ${m.buildSeconds.toFixed(1)} s wall (${(m.tokens / m.buildSeconds / 1e6).toFixed(2)} M tokens/s), ` +
+            `${m.buildCpuSeconds.toFixed(1)} CPU s (${(m.tokens / m.buildCpuSeconds / 1e6).toFixed(2)} M tokens per CPU-second)`
+          : `reused     (built earlier in ${m.buildSeconds.toFixed(1)} s; ${seconds.toFixed(1)} s to open)`,
       ].join('\n') + '\n',
     );
   }),

@@ -32,6 +32,8 @@ export interface TokenCacheMeta {
   tokens: number;
   trainTokens: number;
   buildSeconds: number;
+  /** CPU seconds (user + system) of the build: throughput independent of other load on the machine. */
+  buildCpuSeconds: number;
 }
 
 export interface TokenCache {
@@ -75,6 +77,7 @@ export async function buildTokenCache(
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const wide = encoder.info.vocabSize > 65536;
   const Chunk = wide ? Uint32Array : Uint16Array;
   let fd: number | undefined;
@@ -130,6 +133,7 @@ export async function buildTokenCache(
       tokens,
       trainTokens,
       buildSeconds: (performance.now() - started) / 1000,
+      buildCpuSeconds: cpuSeconds(process.cpuUsage(cpuStart)),
     };
     writeSync2(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
     opts.onProgress?.({ documents: lengths.length, tokens, seconds: meta.buildSeconds });
@@ -146,6 +150,10 @@ export async function buildTokenCache(
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
 }
 
 function writeSync2(path: string, data: string | Uint8Array): void {
