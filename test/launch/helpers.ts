@@ -61,13 +61,14 @@ export function runFolders(root: string, sweep: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((n) => /^[0-9a-f]{12}$/.test(n)).map((n) => join(dir, n)) : [];
 }
 
-/** Every summary of a sweep by run id, without the fields that differ between two honest executions. */
+/** Every summary of a sweep by run id, without the fields that differ between two honest executions
+ *  (when it finished, and the checkout's commit, which moves when someone commits meanwhile). */
 export function comparableSummaries(root: string, sweep: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const dir of runFolders(root, sweep)) {
     const p = join(dir, 'summary.json');
     if (!existsSync(p)) continue;
-    const { finishedAt: _f, ...rest } = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+    const { finishedAt: _f, gitCommit: _g, ...rest } = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
     out[String(rest.id)] = rest;
   }
   return out;
