@@ -64,7 +64,7 @@ export function formatsFor(opts: Pick<RunParetoOptions, 'plot' | 'csv' | 'json'>
 
 /** --level values: fractions, or percentages when > 1.5 (like --rule). */
 export function parseLevel(v: number): number {
-  if (!Number.isFinite(v)) throw new UserError(`--level '${v}' is not a number; give a score such as 0.75 or 75`);
+  if (!Number.isFinite(v)) throw new UserError('--level needs a score such as 0.75 or 75 (a number)');
   return asFraction(v);
 }
 
