@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Corpus } from './corpus.js';
 import { memoryCorpus } from './corpus.js';
-import { groupSentences, splitSentences } from './sentences.js';
+import { groupSentences, splitSentences, wordCount } from './sentences.js';
 
 /** Bump when extraction changes: it is part of the corpus fingerprint, so caches rebuild. */
 const EXTRACTION_VERSION = 1;
@@ -93,7 +93,7 @@ const READERS: Record<DefaultSourceName, (dir: string) => Generator<string>> = {
 export function* defaultSourceDocuments(source: DefaultSourceName): Generator<string> {
   const spec = DEFAULT_CORPUS_SOURCES.find((s) => s.name === source)!;
   for (const doc of READERS[source](packageDir(spec.pkg).dir)) {
-    if (doc.split(' ').length >= MIN_WORDS) yield doc;
+    if (wordCount(doc) >= MIN_WORDS) yield doc;
   }
 }
 

@@ -32,7 +32,7 @@ export function groupSentences(sentences: readonly string[], minWords: number): 
   let words = 0;
   for (const s of sentences) {
     current.push(s);
-    words += s.split(/\s+/).length;
+    words += wordCount(s);
     if (words >= minWords) {
       out.push(current.join(' '));
       current = [];
@@ -41,4 +41,11 @@ export function groupSentences(sentences: readonly string[], minWords: number): 
   }
   if (current.length) out.push(current.join(' '));
   return out;
+}
+
+/** Words in a single-spaced string (spaces + 1), without allocating. */
+export function wordCount(s: string): number {
+  let n = 1;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 32) n++;
+  return n;
 }

@@ -12,6 +12,11 @@ export const SPECIAL_TOKENS = { pad: '[PAD]', unk: '[UNK]', cls: '[CLS]', sep: '
 const MAX_WORD_CHARS = 100;
 const WORD_CACHE_LIMIT = 500_000;
 
+function sameChars(word: string, t: string, start: number): boolean {
+  for (let k = 0; k < word.length; k++) if (word.charCodeAt(k) !== t.charCodeAt(start + k)) return false;
+  return true;
+}
+
 /** Content hash of a vocabulary and the normalisation it is used with: the tokenizer's identity. */
 export function tokenizerId(vocab: readonly string[]): string {
   const h = createHash('sha256');
@@ -62,22 +67,80 @@ export class WordPieceTokenizer {
     return out;
   }
 
-  /** The common case without building a word list: scan lowercased ASCII, look each word up in the cache. */
+  /**
+   * The common case without building a word list or slicing strings: scan lowercased ASCII, hash each word as it
+   * is scanned, and look it up in an open-addressing table (verified char by char against the stored word).
+   */
   private encodeAscii(t: string, out: number[]): void {
     let start = -1;
+    let h = 0;
     for (let i = 0; i < t.length; i++) {
-      const kind = ASCII_CLASS[t.charCodeAt(i)];
+      const code = t.charCodeAt(i);
+      const kind = ASCII_CLASS[code];
       if (kind === 1) {
-        if (start < 0) start = i;
+        if (start < 0) {
+          start = i;
+          h = 0x811c9dc5;
+        }
+        h = Math.imul(h ^ code, 0x01000193);
         continue;
       }
       if (start >= 0) {
-        this.pushWord(t.slice(start, i), out);
+        this.pushPieces(this.asciiWord(t, start, i, h), out);
         start = -1;
       }
-      if (kind === 2) this.pushWord(t[i]!, out);
+      if (kind === 2) this.pushPieces(this.asciiWord(t, i, i + 1, Math.imul(0x811c9dc5 ^ code, 0x01000193)), out);
     }
-    if (start >= 0) this.pushWord(t.slice(start), out);
+    if (start >= 0) this.pushPieces(this.asciiWord(t, start, t.length, h), out);
+  }
+
+  private table = new Int32Array(1 << 16);
+  private tableWords: string[] = [];
+  private tableHashes: number[] = [];
+  private tablePieces: Array<readonly number[]> = [];
+
+  /** Pieces of t[start, end) whose FNV-1a hash is h, from the table or computed and inserted. */
+  private asciiWord(t: string, start: number, end: number, h: number): readonly number[] {
+    const mask = this.table.length - 1;
+    const len = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const e = this.table[slot]!;
+      if (e === 0) break;
+      const w = this.tableWords[e - 1]!;
+      if (this.tableHashes[e - 1] === h && w.length === len && sameChars(w, t, start)) return this.tablePieces[e - 1]!;
+    }
+    const word = t.slice(start, end);
+    const pieces = this.wordPieces(word);
+    if (this.tableWords.length >= WORD_CACHE_LIMIT) this.resetTable();
+    if ((this.tableWords.length + 1) * 2 > this.table.length) this.growTable();
+    this.tableWords.push(word);
+    this.tableHashes.push(h);
+    this.tablePieces.push(pieces);
+    this.insertSlot(h, this.tableWords.length);
+    return pieces;
+  }
+
+  private insertSlot(h: number, entry: number): void {
+    const mask = this.table.length - 1;
+    let slot = h & mask;
+    while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+    this.table[slot] = entry;
+  }
+
+  private growTable(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    for (let i = 0; i < this.tableHashes.length; i++) this.insertSlot(this.tableHashes[i]!, i + 1);
+  }
+
+  private resetTable(): void {
+    this.table = new Int32Array(1 << 16);
+    this.tableWords = [];
+    this.tableHashes = [];
+    this.tablePieces = [];
+  }
+
+  private pushPieces(pieces: readonly number[], out: number[]): void {
+    for (let i = 0; i < pieces.length; i++) out.push(pieces[i]!);
   }
 
   private pushWord(word: string, out: number[]): void {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { defaultSourceDocuments } from '../../src/data/default-corpus.js';
 import { BERT_VOCAB_SIZE, bertBaseUncasedVocab, vocabTxt } from '../../src/data/vocab-bert.js';
 import { WordPieceTokenizer } from '../../src/data/wordpiece.js';
 
@@ -48,5 +49,21 @@ test('pure-TS WordPiece agrees with Hugging Face tokenizers (Rust) on mixed text
   for (const s of samples) {
     const expected = (await rust.encode(s, null, { addSpecialTokens: false })).getIds();
     assert.deepEqual(tok.encode(s), expected, s);
+  }
+});
+
+test('the ASCII fast path (hashed word table, grown past its first size) agrees with Hugging Face on corpus text', async () => {
+  const hf = createRequire(import.meta.url)('tokenizers') as typeof import('tokenizers');
+  const rust = new hf.Tokenizer(hf.WordPiece.init(Object.fromEntries(vocab.map((t, i) => [t, i])), { unkToken: '[UNK]' }));
+  rust.setNormalizer(hf.bertNormalizer());
+  rust.setPreTokenizer(hf.bertPreTokenizer());
+  const fresh = new WordPieceTokenizer(vocab, 'fresh');
+  const brown = defaultSourceDocuments('brown');
+  const docs = Array.from({ length: 40 }, () => brown.next().value as string);
+  // 33,000 distinct made-up words make the table grow; then the corpus text reuses it.
+  docs.unshift(Array.from({ length: 33000 }, (_, i) => `q${i.toString(36)}`).join(' '));
+  for (const d of docs) {
+    assert.match(d, /^[\x20-\x7e]*$/);
+    assert.deepEqual(fresh.encode(d), (await rust.encode(d, null, { addSpecialTokens: false })).getIds(), d.slice(0, 80));
   }
 });
