@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 import { onWasm } from './wasm-fast-path.js';
-import { tiedXentColumns } from './wasm-xent.js';
+import { chunkedMatMul, tiedXentColumns } from './wasm-xent.js';
 
 const PROB_FLOOR = 1e-30;
 
@@ -79,9 +79,9 @@ function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels:
     return {
       value: tf.div(stats, tf.tensor1d([m, 1])) as tf.Tensor1D, // [mean loss, correct]
       gradFunc: (dy, saved) => {
-        const [sh, st, sg, sgT, sdb] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const [sh, st, sg, sgT, sdb] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
         const scale = tf.div(tf.slice(dy, [0], [1]), m);
-        return [tf.mul(tf.matMul(sg, st), scale), tf.mul(tf.matMul(sgT, sh), scale), tf.mul(sdb, scale)];
+        return [tf.mul(chunkedMatMul(sg, st, m), scale), tf.mul(tf.matMul(sgT, sh), scale), tf.mul(sdb, scale)];
       },
     };
   });

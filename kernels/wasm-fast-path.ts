@@ -42,27 +42,35 @@ function slicedMatMulKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   const [groups, m, k] = a.shape as [number, number, number];
   const n = b.shape[2]!;
   if (b.shape[0] !== groups || b.shape[1] !== k) throw new Error(`${SLICED_MATMUL}: shapes ${a.shape} · ${b.shape} do not match`);
-  wasmBatchMatMul ??= be.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
   const out = be.makeOutput([groups, m, n], 'float32');
   const aOffset = be.dataIdMap.get(a.dataId).memoryOffset;
   const bOffset = be.dataIdMap.get(b.dataId).memoryOffset;
   const outOffset = be.dataIdMap.get(out.dataId).memoryOffset;
-  const aShape = shapeBytes([1, m, k]);
-  const bShape = shapeBytes([1, k, n]);
   for (let g = 0; g < groups; g++) {
-    const aId = be.dataIdNextNumber++;
-    const bId = be.dataIdNextNumber++;
-    const outId = be.dataIdNextNumber++;
-    be.wasm.tfjs.registerTensor(aId, m * k, aOffset + 4 * g * m * k);
-    be.wasm.tfjs.registerTensor(bId, k * n, bOffset + 4 * g * k * n);
-    be.wasm.tfjs.registerTensor(outId, m * n, outOffset + 4 * g * m * n);
-    wasmBatchMatMul(aId, aShape, 3, bId, bShape, 3, false, false, outId);
-    // Unregister the views (memory belongs to the parents); this also deletes the XNNPACK op cached on bId.
-    be.wasm.tfjs.disposeData(aId);
-    be.wasm.tfjs.disposeData(bId);
-    be.wasm.tfjs.disposeData(outId);
+    runViewMatMul(be, [aOffset + 4 * g * m * k, m, k], [bOffset + 4 * g * k * n, k, n], outOffset + 4 * g * m * n);
   }
   return out;
+}
+
+/**
+ * One XNNPACK product [m,k]·[k,n] over heap memory given as (byte offset, rows, cols): the three regions are
+ * registered as temporary tensors (views, no copy), multiplied, and unregistered, which also deletes the
+ * XNNPACK operator cached on the B view.
+ */
+export function runViewMatMul(be: WasmBackendInternals, a: [number, number, number], b: [number, number, number], outOffset: number): void {
+  wasmBatchMatMul ??= be.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+  const [aOffset, m, k] = a;
+  const [bOffset, , n] = b;
+  const aId = be.dataIdNextNumber++;
+  const bId = be.dataIdNextNumber++;
+  const outId = be.dataIdNextNumber++;
+  be.wasm.tfjs.registerTensor(aId, m * k, aOffset);
+  be.wasm.tfjs.registerTensor(bId, k * n, bOffset);
+  be.wasm.tfjs.registerTensor(outId, m * n, outOffset);
+  wasmBatchMatMul(aId, shapeBytes([1, m, k]), 3, bId, shapeBytes([1, k, n]), 3, false, false, outId);
+  be.wasm.tfjs.disposeData(aId);
+  be.wasm.tfjs.disposeData(bId);
+  be.wasm.tfjs.disposeData(outId);
 }
 
 export const GATHER_ROWS = 'MbenchGatherRows';

@@ -48,3 +48,20 @@ test('the loss is a scalar and rejects a label count that does not match the row
   assertClose(out.loss, [Math.log(7)], 1e-6);
   assert.throws(() => tiedMlmLoss(tf.zeros([2, 3]), tf.zeros([7, 3]), tf.zeros([7]), Int32Array.from([0])), /2 rows but 1 labels/);
 });
+
+test('wasm: a vocabulary of several column chunks (2500 = 2·1024 + 452) matches cpu, gradients included', async () => {
+  const [M, V, H] = [4, 2500, 3];
+  const ls = Int32Array.from([0, 2499, 1024, 1023]);
+  const inputs = [randomTensor([M, H], 11), randomTensor([V, H], 12), randomTensor([V], 13)].map((t) => t.dataSync().slice());
+  const run = () =>
+    tf.tidy(() => {
+      const [h, t, b] = [tf.tensor2d(inputs[0]!, [M, H]), tf.tensor2d(inputs[1]!, [V, H]), tf.tensor1d(inputs[2]!)];
+      const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tiedMlmLoss(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor1D, ls).loss;
+      return [f(h, t, b), ...tf.grads(f)([h, t, b])].map((x) => x.dataSync().slice());
+    });
+  const cpu = run();
+  await useBackend('wasm');
+  const wasm = run();
+  await useBackend('cpu');
+  wasm.forEach((v, i) => assertClose(v, cpu[i]!, 1e-5, `result ${i}`));
+});
