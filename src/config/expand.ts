@@ -97,7 +97,10 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
   }
   if (evalAt.length && !anyIntermediate) fail(['evalAt'], 'no run is longer than any of these points, so nothing would be evaluated');
   nameRuns(runs, recipes);
-  if (!runs.some((r) => r.recipe === sweep.baseline)) fail(['baseline'], `the baseline recipe '${sweep.baseline}' has no run in the matrix`);
+  if (!runs.some((r) => r.recipe === sweep.baseline)) {
+    const used = [...new Set(runs.map((r) => r.recipe))].join(', ');
+    fail(['baseline'], `the baseline recipe '${sweep.baseline}'${src.where(['baseline']) === src.where([]) ? ' (the default)' : ''} has no run in the matrix; set baseline: to one of ${used}, or add it to the matrix`);
+  }
   return runs;
 }
 
