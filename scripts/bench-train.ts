@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     .option('warmup-steps', { type: 'number', default: 2, describe: 'untimed steps first (kernel setup, allocation)' })
     .option('fill', { type: 'number', default: 1, describe: 'mean fraction of real (non-pad) positions in synthetic rows, in (0.5, 1]' })
     .option('data', { choices: ['synthetic', 'default'] as const, default: 'synthetic' as const, describe: 'synthetic ids, or the embedded corpus with bert-base-uncased' })
+    .option('optimizer', { choices: ['host', 'device'] as const, describe: 'where AdamW runs [default: host on wasm/cpu/native]' })
     .strict()
     .help()
     .parseAsync();
@@ -50,21 +51,34 @@ async function main(): Promise<void> {
   try {
     const total = a['warmup-steps'] + a.steps;
     process.stderr.write(`bench:train ${a.recipe} ${a.size} on ${backend.name} (${backend.device}), batch ${a.batch} × seq ${a.seq}, vocab ${source.tokenizer.vocabSize}, ${total} steps…\n`);
+    // CPU time per step (user + system), read between consecutive steps: on a shared, oversubscribed machine it
+    // approximates the unloaded wall time of this single-threaded work, where wall time mostly measures the load.
+    const cpuMs: number[] = [];
+    let lastCpu = process.cpuUsage();
     await pretrain({
       recipe: a.recipe, model, createModel: createEncoder, source, outDir: dir, duration: `${total}ba`, seed: 1, batchSize: a.batch, seqLen: a.seq,
       maskRatio: mlmRatioOf(a.recipe), evalBatches: 0, checkpointEvery: 0, keepCheckpoints: 1,
       backend: backend.name, device: backend.device, peakFlopsPerSecond: backend.peakFlopsPerSecond,
+      ...(a.optimizer !== undefined && { optimizerPlacement: a.optimizer }),
+    }, {
+      onProgress: () => {
+        const d = process.cpuUsage(lastCpu);
+        lastCpu = process.cpuUsage();
+        cpuMs.push((d.user + d.system) / 1000);
+      },
     });
     const steps = readJsonLines<MetricsRecord>(join(dir, 'metrics.jsonl')).flatMap((r) => (r.kind === 'train' ? [r] : [])).slice(a['warmup-steps']);
     const ms = median(steps.map((s) => s.stepSeconds * 1000));
     const tokensPerStep = median(steps.map((s) => s.tokens));
     const flopsPerStep = median(steps.map((s) => s.stepFlops));
     const tps = tokensPerStep / (ms / 1000);
+    const cpu = median(cpuMs.slice(a['warmup-steps']));
     const peak = backend.peakFlopsPerSecond;
     const mfu = peak ? flopsPerStep / (ms / 1000) / peak : null;
-    console.log(`recipe ${a.recipe}  size ${a.size}  backend ${backend.name}  batch ${a.batch}  seq ${a.seq}  vocab ${source.tokenizer.vocabSize}  data ${a.data}${a.data === 'synthetic' ? ` fill ${a.fill}` : ''}`);
+    console.log(`recipe ${a.recipe}  size ${a.size}  backend ${backend.name}  batch ${a.batch}  seq ${a.seq}  vocab ${source.tokenizer.vocabSize}  data ${a.data}${a.data === 'synthetic' ? ` fill ${a.fill}` : ''}  optimizer ${a.optimizer ?? 'default'}`);
     console.log(`median ms/step   ${ms.toFixed(1)}   (min ${Math.min(...steps.map((s) => s.stepSeconds * 1000)).toFixed(1)}, ${steps.length} timed steps)`);
-    console.log(`tokens/s         ${Math.round(tps)}   (${tokensPerStep} real tokens per step)`);
+    console.log(`median CPU ms/step ${cpu.toFixed(1)}   (process CPU time; ≈ unloaded wall time for single-threaded backends)`);
+    console.log(`tokens/s         ${Math.round(tps)} wall, ${Math.round(tokensPerStep / (cpu / 1000))} per CPU-second   (${tokensPerStep} real tokens per step)`);
     console.log(`GFLOP/s          ${(flopsPerStep / (ms / 1000) / 1e9).toFixed(2)}   (${(flopsPerStep / 1e9).toFixed(2)} GFLOP per step)`);
     console.log(`MFU              ${mfu === null ? 'n/a (device peak unknown; set MBENCH_PEAK_GFLOPS)' : `${(mfu * 100).toFixed(2)}% of ${(peak! / 1e9).toFixed(1)} GFLOP/s (${backend.peakSource})`}`);
   } finally {

@@ -66,6 +66,40 @@ export function adamwReferenceStep(
   }
 }
 
+/**
+ * The same update as one fused loop over host memory, for backends whose tensors live in host memory (wasm, cpu,
+ * native): one pass instead of ~14 tensor ops, each a full read and write of the parameter. `gScale` folds in
+ * gradient clipping. m and v are updated in place; the new parameter values are returned in a fresh array.
+ */
+export function adamwHostStep(
+  p: Float32Array,
+  g: Float32Array,
+  gScale: number,
+  m: Float32Array,
+  v: Float32Array,
+  t: number,
+  lr: number,
+  peakLr: number,
+  c: AdamWConfig,
+  decayed: boolean,
+): Float32Array {
+  const { bc1, bc2 } = biasCorrections(t, c);
+  const shrink = decayed ? decayFactor(lr, peakLr, c) : 1;
+  const { beta1, beta2, eps } = c;
+  const stepSize = lr / bc1;
+  const invSqrtBc2 = 1 / Math.sqrt(bc2);
+  const out = new Float32Array(p.length);
+  for (let i = 0; i < p.length; i++) {
+    const gi = g[i]! * gScale;
+    const mi = beta1 * m[i]! + (1 - beta1) * gi;
+    const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    out[i] = p[i]! * shrink - stepSize * (mi / (Math.sqrt(vi) * invSqrtBc2 + eps));
+  }
+  return out;
+}
+
 /** Optimizer state for one parameter: its first and second moments, same shape. */
 export interface Moments {
   m: tf.Variable;
@@ -73,7 +107,8 @@ export interface Moments {
 }
 
 export function zeroMoments(p: tf.Variable): Moments {
-  return { m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) };
+  // tidy disposes the zero tensors; each variable keeps its own reference to the data.
+  return tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) }));
 }
 
 /** One AdamW update of `p` with gradient `g` on the active backend; t is the 1-based step number. */

@@ -1,12 +1,24 @@
 /**
  * The optimizer of a training run: AdamW moments for every trainable weight, one `step` per batch (gradients →
  * global-norm clipping → decoupled AdamW), and conversion to and from checkpoint arrays.
+ *
+ * Two placements of the same arithmetic: 'device' keeps the moments as tensors and updates with tfjs ops (GPU
+ * backends: no readback); 'host' keeps them in Float32Arrays and updates each weight in one fused loop
+ * (adamwHostStep), for backends whose tensors already live in host memory (wasm, cpu, native), where ~14 tensor
+ * ops per weight cost an order of magnitude more than the loop.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwApply, zeroMoments, type AdamWConfig, type Moments } from './adamw.js';
-import { clipByGlobalNorm } from './clip.js';
+import { adamwApply, adamwHostStep, isDecayed, zeroMoments, type AdamWConfig, type Moments } from './adamw.js';
+import { clipByGlobalNorm, clipCoefficient } from './clip.js';
 import type { NamedArray } from './checkpoint.js';
 import type { NamedWeight } from './types.js';
+
+export type OptimizerPlacement = 'device' | 'host';
+
+/** 'host' for backends whose tensors are host memory, 'device' otherwise. */
+export function defaultPlacement(backend: string = tf.getBackend()): OptimizerPlacement {
+  return backend === 'wasm' || backend === 'cpu' || backend === 'native' ? 'host' : 'device';
+}
 
 export interface StepResult {
   /** Loss before the update and the pre-clip global gradient norm, read back from the device. */
@@ -14,14 +26,25 @@ export interface StepResult {
   gradNorm: number;
 }
 
+interface HostMoments {
+  m: Float32Array;
+  v: Float32Array;
+}
+
 export class AdamWOptimizer {
-  private readonly moments: Moments[];
+  private readonly device: Moments[] = [];
+  private readonly host: HostMoments[] = [];
+
   constructor(
     private readonly weights: readonly NamedWeight[],
     private readonly config: AdamWConfig,
     private readonly clipNorm: number,
+    readonly placement: OptimizerPlacement = defaultPlacement(),
   ) {
-    this.moments = weights.map((w) => zeroMoments(w.variable));
+    for (const w of weights) {
+      if (placement === 'device') this.device.push(zeroMoments(w.variable));
+      else this.host.push({ m: new Float32Array(w.variable.size), v: new Float32Array(w.variable.size) });
+    }
   }
 
   /**
@@ -31,30 +54,53 @@ export class AdamWOptimizer {
   step(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): StepResult {
     const vars = this.weights.map((w) => w.variable);
     const { value, grads } = tf.variableGrads(lossFn, vars);
-    // Weights that did not take part in the loss get no gradient and no update (as torch skips grad=None).
-    const present = vars.map((v) => grads[v.name] ?? null);
-    const { grads: clipped, norm } = clipByGlobalNorm(
-      present.filter((g): g is tf.Tensor => g !== null),
-      this.clipNorm,
-    );
-    let k = 0;
-    present.forEach((g, i) => {
-      if (g === null) return;
-      adamwApply(vars[i]!, clipped[k++]!, this.moments[i]!, t, lr, peakLr, this.config);
-    });
-    const [loss, gradNorm] = [value.dataSync()[0]!, norm.dataSync()[0]!];
-    tf.dispose([value, norm, ...clipped, ...Object.values(grads)]);
-    return { loss, gradNorm };
+    try {
+      // Weights that did not take part in the loss get no gradient and no update (as torch skips grad=None).
+      const present = vars.map((v) => grads[v.name] ?? null);
+      const loss = value.dataSync()[0]!;
+      return { loss, gradNorm: this.placement === 'host' ? this.hostUpdate(present, t, lr, peakLr) : this.deviceUpdate(present, t, lr, peakLr) };
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
   }
 
-  /** Weights and moments as checkpoint arrays. */
+  private deviceUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): number {
+    const vars = this.weights.map((w) => w.variable);
+    const { grads: clipped, norm } = clipByGlobalNorm(present.filter((g): g is tf.Tensor => g !== null), this.clipNorm);
+    let k = 0;
+    present.forEach((g, i) => {
+      if (g !== null) adamwApply(vars[i]!, clipped[k++]!, this.device[i]!, t, lr, peakLr, this.config);
+    });
+    const gradNorm = norm.dataSync()[0]!;
+    tf.dispose([norm, ...clipped]);
+    return gradNorm;
+  }
+
+  private hostUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): number {
+    const gs = present.map((g) => (g === null ? null : (g.dataSync() as Float32Array)));
+    let sumSquares = 0; // float64 accumulation of ‖g‖²
+    for (const g of gs) if (g) for (let i = 0; i < g.length; i++) sumSquares += g[i]! * g[i]!;
+    const gradNorm = Math.sqrt(sumSquares);
+    const scale = this.clipNorm > 0 && Number.isFinite(this.clipNorm) ? clipCoefficient(gradNorm, this.clipNorm) : 1;
+    gs.forEach((g, i) => {
+      if (!g) return;
+      const variable = this.weights[i]!.variable;
+      const h = this.host[i]!;
+      const next = adamwHostStep(variable.dataSync() as Float32Array, g, scale, h.m, h.v, t, lr, peakLr, this.config, isDecayed(variable.shape));
+      tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
+    });
+    return gradNorm;
+  }
+
+  /** Weights and moments as checkpoint arrays (copies). */
   toArrays(): NamedArray[] {
     const out: NamedArray[] = [];
     this.weights.forEach((w, i) => {
       const shape = [...w.variable.shape];
-      out.push({ name: w.name, kind: 'weight', shape, data: w.variable.dataSync() as Float32Array });
-      out.push({ name: w.name, kind: 'adam.m', shape, data: this.moments[i]!.m.dataSync() as Float32Array });
-      out.push({ name: w.name, kind: 'adam.v', shape, data: this.moments[i]!.v.dataSync() as Float32Array });
+      const [m, v] = this.placement === 'host' ? [this.host[i]!.m, this.host[i]!.v] : [this.device[i]!.m.dataSync(), this.device[i]!.v.dataSync()];
+      out.push({ name: w.name, kind: 'weight', shape, data: Float32Array.from(w.variable.dataSync() as Float32Array) });
+      out.push({ name: w.name, kind: 'adam.m', shape, data: Float32Array.from(m as Float32Array) });
+      out.push({ name: w.name, kind: 'adam.v', shape, data: Float32Array.from(v as Float32Array) });
     });
     return out;
   }
@@ -62,29 +108,28 @@ export class AdamWOptimizer {
   /** Restores weights and moments; returns a problem description instead of throwing, for the caller to name the file. */
   loadArrays(arrays: readonly NamedArray[]): string | null {
     const byKey = new Map(arrays.map((a) => [`${a.kind}:${a.name}`, a]));
-    for (let i = 0; i < this.weights.length; i++) {
-      const w = this.weights[i]!;
-      const targets: Array<[string, tf.Variable]> = [
-        ['weight', w.variable],
-        ['adam.m', this.moments[i]!.m],
-        ['adam.v', this.moments[i]!.v],
-      ];
-      for (const [kind, variable] of targets) {
+    for (const w of this.weights) {
+      for (const kind of ['weight', 'adam.m', 'adam.v'] as const) {
         const a = byKey.get(`${kind}:${w.name}`);
         if (!a) return `it has no ${kind} tensor '${w.name}'`;
-        if (a.shape.join('x') !== variable.shape.join('x')) return `tensor '${w.name}' has shape [${a.shape}], the model expects [${variable.shape}]`;
+        if (a.shape.join('x') !== w.variable.shape.join('x')) return `tensor '${w.name}' has shape [${a.shape}], the model expects [${w.variable.shape}]`;
       }
     }
     this.weights.forEach((w, i) => {
-      for (const [kind, variable] of [['weight', w.variable], ['adam.m', this.moments[i]!.m], ['adam.v', this.moments[i]!.v]] as const) {
-        const a = byKey.get(`${kind}:${w.name}`)!;
-        tf.tidy(() => variable.assign(tf.tensor(a.data, a.shape, 'float32')));
+      const get = (kind: string): NamedArray => byKey.get(`${kind}:${w.name}`)!;
+      tf.tidy(() => w.variable.assign(tf.tensor(Float32Array.from(get('weight').data), w.variable.shape, 'float32')));
+      if (this.placement === 'host') {
+        this.host[i]!.m.set(get('adam.m').data);
+        this.host[i]!.v.set(get('adam.v').data);
+      } else {
+        tf.tidy(() => this.device[i]!.m.assign(tf.tensor(get('adam.m').data, w.variable.shape, 'float32')));
+        tf.tidy(() => this.device[i]!.v.assign(tf.tensor(get('adam.v').data, w.variable.shape, 'float32')));
       }
     });
     return null;
   }
 
   dispose(): void {
-    for (const m of this.moments) tf.dispose([m.m, m.v]);
+    for (const m of this.device) tf.dispose([m.m, m.v]);
   }
 }

@@ -22,7 +22,7 @@ import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDur
 import { evaluateMlm } from './evaluate.js';
 import { registerAllGradients } from './gradients.js';
 import { maskTokens } from './masking.js';
-import { AdamWOptimizer } from './optimizer.js';
+import { AdamWOptimizer, defaultPlacement, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
 import { seedFor, streamFor } from './rng.js';
 import { learningRate, type LrSchedule } from './schedule.js';
@@ -59,6 +59,8 @@ export interface PretrainOptions {
   /** Checkpoint every N steps (0: only at the end); keep the newest `keepCheckpoints` (0: all). */
   checkpointEvery?: number;
   keepCheckpoints?: number;
+  /** Where AdamW runs: 'host' (fused loop; default on wasm/cpu/native) or 'device' (tfjs ops; GPU backends). */
+  optimizerPlacement?: OptimizerPlacement;
   /** Continue from the newest checkpoint in outDir (default true); false refuses a folder that has one. */
   resume?: boolean;
   backend: string;
@@ -120,7 +122,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
   // 2. Build the model and optimizer; restore them from the checkpoint.
   await registerAllGradients();
   const model = o.createModel(o.model, o.seed);
-  const optimizer = new AdamWOptimizer(model.weights, adamw, o.clipNorm);
+  const optimizer = new AdamWOptimizer(model.weights, adamw, o.clipNorm, o.optimizerPlacement ?? defaultPlacement());
   try {
     let step = 0;
     let cursor: DataCursor = { epoch: 0, position: 0, seed: o.seed };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { adamwApply, adamwReferenceStep, decayFactor, DEFAULT_ADAMW, isDecayed, zeroMoments } from '../../src/train/adamw.js';
+import { adamwApply, adamwHostStep, adamwReferenceStep, decayFactor, DEFAULT_ADAMW, isDecayed, zeroMoments } from '../../src/train/adamw.js';
 
 await tf.setBackend('cpu');
 
@@ -53,4 +53,19 @@ test('the tfjs update matches the reference over several steps', () => {
     s.m.dispose();
     s.v.dispose();
   }
+});
+
+test('the fused host update matches the reference, gradient scale included', () => {
+  const c = { ...DEFAULT_ADAMW, weightDecay: 0.01 };
+  const p0 = [0.3, -0.7, 1.1, 0.05];
+  const rp = [...p0];
+  const [rm, rv] = [[0, 0, 0, 0], [0, 0, 0, 0]];
+  let p: Float32Array = Float32Array.from(p0);
+  const [m, v] = [new Float32Array(4), new Float32Array(4)];
+  for (let t = 1; t <= 3; t++) {
+    const g = [0.1 * t, -0.2, 0.3, -t];
+    p = adamwHostStep(p, Float32Array.from(g), 0.5, m, v, t, 1e-2, 2e-2, c, true);
+    adamwReferenceStep(rp, g.map((x) => x * 0.5), rm, rv, t, 1e-2, 2e-2, c, true);
+  }
+  rp.forEach((x, i) => assert.ok(Math.abs(p[i]! - x) < 1e-6, `[${i}] ${p[i]} vs ${x}`));
 });
