@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
-import { onWasm } from './wasm-fast-path.js';
+import { gatherRowsForward, onWasm } from './wasm-fast-path.js';
 import { chunkedMatMul, tiedXentColumns } from './wasm-xent.js';
 
 const PROB_FLOOR = 1e-30;
@@ -74,14 +74,22 @@ function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels:
   const m = labels.length;
   const f = customOp<tf.Tensor1D>(([hi, t, b], save) => {
     const logitsT = tf.matMul(t as tf.Tensor2D, tf.transpose(hi as tf.Tensor2D)) as tf.Tensor2D; // [V,M]
-    const [g, gT, dBias, stats] = tiedXentColumns(logitsT, b as tf.Tensor1D, tf.tensor1d(labels, 'int32'));
-    save([hi!, t!, g, gT, dBias]);
+    const labelIds = tf.tensor1d(labels, 'int32');
+    const [e, eT, r, stats] = tiedXentColumns(logitsT, b as tf.Tensor1D, labelIds);
+    save([hi!, t!, e, eT, r, labelIds]);
     return {
       value: tf.div(stats, tf.tensor1d([m, 1])) as tf.Tensor1D, // [mean loss, correct]
       gradFunc: (dy, saved) => {
-        const [sh, st, sg, sgT, sdb] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+        const [sh, st, se, seT, sr, sl] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+        const [V, H] = st.shape;
         const scale = tf.div(tf.slice(dy, [0], [1]), m);
-        return [tf.mul(chunkedMatMul(sg, st, m), scale), tf.mul(tf.matMul(sgT, sh), scale), tf.mul(sdb, scale)];
+        const rCol = tf.reshape(sr, [m, 1]);
+        const at = tf.reshape(sl, [m, 1]) as tf.Tensor2D;
+        // g = e·diag(r) − Y, applied to the small operands (see wasm-xent.ts).
+        const dh = tf.sub(tf.mul(chunkedMatMul(se, st, m), rCol), gatherRowsForward(st, sl));
+        const dTable = tf.sub(tf.matMul(seT, tf.mul(sh, rCol) as tf.Tensor2D), tf.scatterND(at, sh, [V, H]));
+        const dBias = tf.sub(tf.reshape(tf.matMul(seT, rCol as tf.Tensor2D), [V]), tf.scatterND(at, tf.ones([m]), [V]));
+        return [tf.mul(dh, scale), tf.mul(dTable, scale), tf.mul(dBias, scale)];
       },
     };
   });

@@ -6,12 +6,14 @@
  * for every masked token j (a column):
  *   loss_j = log Σ_v exp(L_vj) − L_{label_j, j}   (exact log-sum-exp, max-shifted)
  *   correct_j = L_{label_j, j} ≥ max_v L_vj
- *   G = softmax − onehot in two layouts: Gᵀ [V,M] for dtable = Gᵀ·h, and G in column chunks for
- *   dh = G·table = Σ_c G[:, chunk c]·table[chunk c] (chunkedMatMul below), and dbias = Σ_j Gᵀ[:, j].
- * G is stored chunk-major: the [M, w_c] block of columns c·CHUNK … c·CHUNK + w_c − 1 is contiguous, so each
- * chunk product is a plain 2-D XNNPACK call over heap views with K = CHUNK. (One product with K = V = 30528
- * runs at half the speed: XNNPACK streams the whole 80 MB G once per panel of output columns.)
- * Outputs: [G (flat, chunk-major, M·V), Gᵀ [V,M], dbias [V], stats [2] = (Σ_j loss_j, Σ_j correct_j)].
+ *   the unnormalised e_vj = exp(L_vj − max_j) in two layouts, and r_j = 1/Σ_v e_vj.
+ * The gradient g = softmax − onehot = e·diag(r) − Y is never materialised; mlm-loss.ts applies r and Y to the
+ * small operands instead: dh = diag(r)·(E·table) − table[labels], dtable = Eᵀ·(diag(r)·h) − scatter(labels, h),
+ * dbias = Eᵀ·r − counts(labels). Eᵀ [V,M] serves Eᵀ·(…); E is stored chunk-major for E·table =
+ * Σ_c E[:, chunk c]·table[chunk c] (chunkedMatMul below): the [M, w_c] block of columns c·CHUNK … is contiguous,
+ * so each chunk product is a plain 2-D XNNPACK call over heap views with K = CHUNK. (One product with
+ * K = V = 30528 runs at less than half the speed: XNNPACK streams all of E once per panel of output columns.)
+ * Outputs: [E (flat, chunk-major, M·V), Eᵀ [V,M], r [M], stats [2] = (Σ_j loss_j, Σ_j correct_j)].
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernel, runViewMatMul, type WasmBackendInternals } from './wasm-fast-path.js';
@@ -23,12 +25,6 @@ const BLOCK = 64;
 /** Columns of G per chunk (a multiple of BLOCK). */
 export const CHUNK = 1024;
 
-/** Index of G[j, v] in the chunk-major layout. */
-function chunkIndex(j: number, v: number, M: number, V: number): number {
-  const c = Math.floor(v / CHUNK);
-  const w = Math.min(CHUNK, V - c * CHUNK);
-  return M * c * CHUNK + j * w + (v - c * CHUNK);
-}
 
 function tiedXentKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo[] {
   const lt = args.inputs['logitsT']!;
@@ -36,18 +32,19 @@ function tiedXentKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
   const [V, M] = lt.shape as [number, number];
   const g = be.makeOutput([M * V], 'float32');
   const gt = be.makeOutput([V, M], 'float32');
-  const dbias = be.makeOutput([V], 'float32');
+  const invOut = be.makeOutput([M], 'float32');
   const stats = be.makeOutput([2], 'float32');
   // Views only after every allocation: growing the heap detaches older views.
   const L = be.typedArrayFromHeap(lt) as Float32Array;
   const bias = be.typedArrayFromHeap(args.inputs['bias']!) as Float32Array;
   const labels = be.typedArrayFromHeap(args.inputs['labels']!) as Int32Array;
-  const G = be.typedArrayFromHeap(g) as Float32Array;
-  const GT = be.typedArrayFromHeap(gt) as Float32Array;
-  const DB = be.typedArrayFromHeap(dbias) as Float32Array;
+  const E = be.typedArrayFromHeap(g) as Float32Array;
+  const ET = be.typedArrayFromHeap(gt) as Float32Array;
+  const inv = be.typedArrayFromHeap(invOut) as Float32Array;
   const S = be.typedArrayFromHeap(stats) as Float32Array;
 
-  const colMax = new Float64Array(M).fill(-Infinity); // doubles: the label logit must compare equal to its own max
+  // 1. Column maxima (doubles: a label logit must compare equal to its own column's max).
+  const colMax = new Float64Array(M).fill(-Infinity);
   for (let v = 0; v < V; v++) {
     const b = bias[v]!;
     const row = v * M;
@@ -56,19 +53,30 @@ function tiedXentKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
       if (x > colMax[j]!) colMax[j] = x;
     }
   }
+  // 2. e = exp(logit − max) into Eᵀ a block of rows at a time, each block then copied transposed into E.
   const colSum = new Float64Array(M);
-  for (let v = 0; v < V; v++) {
-    const b = bias[v]!;
-    const row = v * M;
+  for (let v0 = 0; v0 < V; v0 += BLOCK) {
+    const v1 = Math.min(V, v0 + BLOCK);
+    for (let v = v0; v < v1; v++) {
+      const b = bias[v]!;
+      const row = v * M;
+      for (let j = 0; j < M; j++) {
+        const e = Math.exp(L[row + j]! + b - colMax[j]!);
+        ET[row + j] = e;
+        colSum[j] = colSum[j]! + e;
+      }
+    }
+    const c = Math.floor(v0 / CHUNK);
+    const w = Math.min(CHUNK, V - c * CHUNK);
+    const base = M * c * CHUNK + (v0 - c * CHUNK);
     for (let j = 0; j < M; j++) {
-      const e = Math.exp(L[row + j]! + b - colMax[j]!);
-      GT[row + j] = e;
-      colSum[j] = colSum[j]! + e;
+      const out = base + j * w - v0;
+      for (let v = v0; v < v1; v++) E[out + v] = ET[v * M + j]!;
     }
   }
+  // 3. Per token: exact log-sum-exp loss, argmax hit, 1/Σe.
   let loss = 0;
   let correct = 0;
-  const inv = new Float32Array(M);
   for (let j = 0; j < M; j++) {
     const label = labels[j]!;
     const x = L[label * M + j]! + bias[label]!;
@@ -76,41 +84,12 @@ function tiedXentKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
     if (x >= colMax[j]!) correct++;
     inv[j] = 1 / colSum[j]!;
   }
-  // Normalise a block of rows of Gᵀ (and sum them into dbias), then write the block transposed into G.
-  for (let v0 = 0; v0 < V; v0 += BLOCK) {
-    const v1 = Math.min(V, v0 + BLOCK);
-    for (let v = v0; v < v1; v++) {
-      const row = v * M;
-      let s = 0;
-      for (let j = 0; j < M; j++) {
-        const p = GT[row + j]! * inv[j]!;
-        GT[row + j] = p;
-        s += p;
-      }
-      DB[v] = s;
-    }
-    const c = Math.floor(v0 / CHUNK);
-    const w = Math.min(CHUNK, V - c * CHUNK);
-    const base = M * c * CHUNK + (v0 - c * CHUNK);
-    for (let j = 0; j < M; j++) {
-      const out = base + j * w - v0;
-      for (let v = v0; v < v1; v++) G[out + v] = GT[v * M + j]!;
-    }
-  }
-  // − onehot
-  for (let j = 0; j < M; j++) {
-    const label = labels[j]!;
-    GT[label * M + j] = GT[label * M + j]! - 1;
-    const at = chunkIndex(j, label, M, V);
-    G[at] = G[at]! - 1;
-    DB[label] = DB[label]! - 1;
-  }
   S[0] = loss;
   S[1] = correct;
-  return [g, gt, dbias, stats];
+  return [g, gt, invOut, stats];
 }
 
-/** Runs the kernel (wasm only): logitsT [V,M], bias [V], labels [M] int32 → [G (chunked), Gᵀ, dbias, stats]. */
+/** Runs the kernel (wasm only): logitsT [V,M], bias [V], labels [M] int32 → [E (chunked), Eᵀ, r, stats]. */
 export function tiedXentColumns(logitsT: tf.Tensor2D, bias: tf.Tensor1D, labels: tf.Tensor1D): [tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
   registerWasmKernel(TIED_XENT, tiedXentKernel);
   return tf.engine().runKernel(TIED_XENT, { logitsT, bias, labels }) as unknown as [tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
