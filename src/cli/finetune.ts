@@ -16,6 +16,7 @@ interface Args {
   'glue-dir'?: string;
   backend: string;
   epochs?: number;
+  lr?: number;
   'random-init': boolean;
   out?: string;
 }
@@ -39,6 +40,7 @@ export const command: CommandModule<object, Args> = {
       .option('glue-dir', { type: 'string', describe: 'the GLUE data folder (needed for --suite glue)' })
       .option('backend', { type: 'string', default: 'wasm', describe: `tfjs backend: ${BACKEND_NAMES.join(', ')}` })
       .option('epochs', { type: 'number', describe: "override every task's epochs (quick runs)" })
+      .option('lr', { type: 'number', describe: "override every task's peak learning rate" })
       .option('random-init', { type: 'boolean', default: false, describe: "ignore the checkpoint's weights (keep its architecture and tokenizer)" })
       .option('out', { type: 'string', describe: 'also write the FinetuneResult as JSON to this file' })
       .strict(),
@@ -46,6 +48,7 @@ export const command: CommandModule<object, Args> = {
     const { suite, tasks } = checkSuiteTasks(a.suite, a.tasks);
     if (a.seeds?.some((s) => !Number.isInteger(s) || s < 0)) throw new UserError(`--seeds must be non-negative integers, got ${a.seeds.join(' ')}`);
     if (a.epochs !== undefined && !(Number.isInteger(a.epochs) && a.epochs >= 1)) throw new UserError(`--epochs must be a positive integer, got ${a.epochs}`);
+    if (a.lr !== undefined && !(a.lr > 0 && Number.isFinite(a.lr))) throw new UserError(`--lr must be a positive number, got ${a.lr}`);
     const err = (line: string): boolean => process.stderr.write(line + '\n');
     const result = await finetuneCheckpoint(a.checkpoint, {
       suite: suite as SuiteName,
@@ -53,6 +56,7 @@ export const command: CommandModule<object, Args> = {
       ...(a.seeds?.length && { seeds: a.seeds }),
       ...(a['glue-dir'] !== undefined && { glueDir: a['glue-dir'] }),
       ...(a.epochs !== undefined && { epochs: a.epochs }),
+      ...(a.lr !== undefined && { lr: a.lr }),
       backend: a.backend,
       randomInit: a['random-init'],
       log: err,

@@ -29,8 +29,9 @@ export interface SuiteOptions {
   seeds?: readonly number[];
   /** The GLUE data folder (suite 'glue'). */
   glueDir?: string;
-  /** Overrides every task's epochs (quick runs, tests). */
+  /** Override every task's epochs / peak learning rate (quick runs, tests, tuning). */
   epochs?: number;
+  lr?: number;
   /** Per-task progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -97,6 +98,7 @@ export async function finetuneSuite(model: PretrainedModel, o: SuiteOptions): Pr
         seed,
         pad: model.tokenizer.special.pad,
         ...(o.epochs !== undefined && { epochs: o.epochs }),
+        ...(o.lr !== undefined && { lr: o.lr }),
         keepWeights: i === 0 && needed.has(task.spec.name),
         onStep: (step, total, loss) => {
           const now = performance.now();

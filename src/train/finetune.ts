@@ -37,8 +37,9 @@ export interface SeedRunOptions {
   start: NamedWeights | null;
   seed: number;
   pad: number;
-  /** Overrides the task's epochs (tests, quick runs). */
+  /** Override the task's epochs and peak learning rate (tests, quick runs, tuning). */
   epochs?: number;
+  lr?: number;
   /** Keep the final encoder weights (MNLI, for RTE/MRPC/STS-B to start from). */
   keepWeights?: boolean;
   onStep?: (step: number, totalSteps: number, loss: number) => void;
@@ -56,7 +57,7 @@ export interface SeedRunResult {
 export async function finetuneSeed(o: SeedRunOptions): Promise<SeedRunResult> {
   const started = performance.now();
   const { spec } = o.data.task;
-  const h = spec.hyper;
+  const h = { ...spec.hyper, ...(o.lr !== undefined && { lr: o.lr }) };
   const encoder = createEncoder(o.model, o.seed);
   if (o.start) encoder.importWeights(o.start, 'the starting weights');
   const head = new ClassifierHead(o.model.hidden, spec.numLabels, o.seed, o.model.hiddenDropout);
