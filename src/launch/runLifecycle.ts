@@ -55,7 +55,11 @@ export async function executeRun(dir: string, opts: ExecuteOptions): Promise<Run
     const runner = await opts.runner(spec);
     let output;
     try {
-      output = await runner({ spec, dir, signal: opts.signal, progress: opts.progress, log: opts.log });
+      const progress = (e: RunProgressEvent): void => {
+        lock.touch();
+        opts.progress(e);
+      };
+      output = await runner({ spec, dir, signal: opts.signal, progress, log: opts.log });
     } catch (err) {
       if (err instanceof RunInterrupted || (opts.signal.aborted && !(err instanceof RunFailure))) return { state: 'interrupted', spec };
       const exitCode = err instanceof RunFailure ? err.exitCode : err instanceof UserError ? err.exitCode : EXIT_FAILED;

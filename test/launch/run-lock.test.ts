@@ -72,21 +72,20 @@ test('releasing never removes a lock that another holder has taken since', () =>
 test('many processes racing for one stale lock: exactly one wins', async () => {
   const dir = tempDir();
   writeFileSync(lockPath(dir), JSON.stringify({ pid: deadPid(), host: hostname(), token: 'dead', startedAt: 'x' }));
+  // Each racer reports, then stays alive (holding its lock, if it won) until every racer has reported:
+  // a winner that exited early would leave a stale lock for a late starter to take, rightly.
   const script = `
     const { tryLock } = await import(${JSON.stringify(new URL('../../src/launch/lock.ts', import.meta.url).href)});
     const a = tryLock(process.argv[1]);
     process.stdout.write(a.acquired ? 'won' : 'lost');
-    await new Promise((r) => setTimeout(r, 500));`;
+    process.stdin.resume();
+    process.stdin.on('end', () => process.exit(0));`;
   const { spawn } = await import('node:child_process');
+  const racers = Array.from({ length: 6 }, () => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], { stdio: ['pipe', 'pipe', 'inherit'] }));
   const results = await Promise.all(
-    Array.from({ length: 6 }, () =>
-      new Promise<string>((resolve) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        c.on('close', () => resolve(out));
-      }),
-    ),
+    racers.map((c) => new Promise<string>((resolve) => c.stdout.once('data', (d: Buffer) => resolve(d.toString())))),
   );
+  for (const c of racers) c.stdin.end();
+  await Promise.all(racers.map((c) => new Promise((resolve) => c.on('close', resolve))));
   assert.equal(results.filter((r) => r === 'won').length, 1, results.join(','));
 });
