@@ -24,7 +24,7 @@ export const command: CommandModule<object, Args> = {
       .option('tasks', { type: 'string', describe: 'a Slurm task list (JSON array of run folders) instead of DIR' })
       .option('index', { type: 'number', describe: 'which task of --tasks to run (default: $SLURM_ARRAY_TASK_ID)' })
       .epilog(
-        'Takes the run\'s lock, resumes from its checkpoints, writes summary.json last. Exit codes: 0 finished (or already\n' +
+        'Takes the run\'s lock, resumes from its checkpoints, writes summary.json last. Exit codes: 0 finished (or already ' +
           `finished), ${EXIT_BUSY} another process holds the run, ${EXIT_INTERRUPTED} interrupted, otherwise the run failed.`,
       ),
   handler: handler(async (args: Args) => {

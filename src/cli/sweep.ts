@@ -39,8 +39,8 @@ export const command: CommandModule<object, Args> = {
       .example('$0 sweep sweeps/quickstart.yaml --plot', 'run the embedded study here and chart it')
       .example('$0 sweep sweeps/mosaicbert-base.yaml --executor slurm --dry-run', 'see what a cluster study would run')
       .epilog(
-        'Finished runs (summary.json present) are never rerun; interrupted runs resume from their checkpoints; a run\n' +
-          'another process holds (its lock) is left to it. Ctrl-C stops the sweep (and cancels its Slurm job).\n' +
+        'Finished runs (summary.json present) are never rerun; interrupted runs resume from their checkpoints; a run ' +
+          'another process holds (its lock) is left to it. Ctrl-C stops the sweep (and cancels its Slurm job). ' +
           'Sweep file reference: docs/sweeps.md.',
       ),
   handler: handler(async (args: Args) => {
