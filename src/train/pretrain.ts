@@ -195,6 +195,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       if (o.evalBatches <= 0) return;
       const t0 = performance.now();
       const e = evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, o.evalBatches);
+      if (e.maskedTokens === 0) return; // no held-out batch of this size: leave evalLoss null rather than NaN
       progress = { ...progress, evalLoss: e.loss, evalAccuracy: e.accuracy };
       log({ kind: 'eval', step, evalLoss: e.loss, evalAccuracy: e.accuracy, maskedTokens: e.maskedTokens, evalSeconds: (performance.now() - t0) / 1000, time: new Date().toISOString() });
       hooks.onEval?.({ step, loss: e.loss, accuracy: e.accuracy });
