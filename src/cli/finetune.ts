@@ -68,7 +68,8 @@ export const command: CommandModule<object, Args> = {
 
 /** Per-task table (scores ×100 as GLUE tables show them) and the average. */
 export function resultTable(r: FinetuneResult, note = ''): string {
-  const table = new Table({ head: ['task', 'metric', 'score', 'per seed', 'all metrics'] });
+  const plain = !process.stdout.isTTY; // no colour codes in pipes and files
+  const table = new Table({ head: ['task', 'metric', 'score', 'per seed', 'all metrics'], ...(plain && { style: { head: [], border: [] } }) });
   for (const [name, t] of Object.entries(r.tasks)) {
     table.push([
       name,
