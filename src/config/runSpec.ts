@@ -15,6 +15,8 @@ export interface FinetuneSpec {
   tasks: string[] | null;
   seeds: number[];
   glueDir: string | null;
+  /** Epochs for every task; null: each task's own. */
+  epochs: number | null;
 }
 
 export interface MockSpec {

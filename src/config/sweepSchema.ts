@@ -48,6 +48,8 @@ export const FinetuneSchema = z.strictObject({
   seeds: z.array(z.number().int().min(0)).min(1).default([1]),
   /** The GLUE data folder (suite: glue). */
   glueDir: z.string().min(1).optional(),
+  /** Overrides every task's epochs (short studies); absent: each task's own (MosaicBERT's protocol). */
+  epochs: z.number().int().min(1).optional(),
 });
 
 export const SlurmSchema = z.strictObject({

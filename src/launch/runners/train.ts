@@ -140,6 +140,7 @@ async function finetuneOnce(ctx: RunContext, spec: RunSpec, checkpoint: string, 
     ...(f.tasks && { tasks: f.tasks }),
     seeds: f.seeds,
     ...(f.glueDir && { glueDir: f.glueDir }),
+    ...(f.epochs !== null && { epochs: f.epochs }),
     backend: String(spec.config.backend),
     log: (line) => {
       ctx.log(line.trim());
