@@ -284,7 +284,9 @@ void sgemm_builtin(const Gemm& g) {
   long unit = splitN ? I.NR : I.MR;
   long extent = splitN ? g.N : g.M;
   long units = (extent + unit - 1) / unit;
-  long chunks = std::min<long>(units, T * (flops > 5e7 ? 1 : 2));
+  // Several chunks per thread: on a shared machine a descheduled thread's chunk is picked up by the others
+  // (tasks are handed out dynamically) instead of the whole product waiting for it.
+  long chunks = std::min<long>(units, T * (flops > 5e8 ? 2 : 4));
   long per = (units + chunks - 1) / chunks * unit;
   pool().parallel_for(chunks, [&](long c) {
     long b = c * per, e = std::min(extent, b + per);
