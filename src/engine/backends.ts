@@ -95,7 +95,10 @@ async function load(name: BackendName): Promise<BackendStatus> {
       } catch (err) {
         return missing(`native addon failed to register: ${(err as Error).message}`);
       }
-      return tf.findBackendFactory('native') ? ok('mbench native addon') : missing('the native register function did not register a backend');
+      if (!tf.findBackendFactory('native')) return missing('the native register function did not register a backend');
+      // nativeInfo().summary names the GEMM engine in use (OpenBLAS or the built-in AVX-512/AVX2 kernel) and threads.
+      const info = typeof mod['nativeInfo'] === 'function' ? (mod['nativeInfo'] as () => { summary?: string })() : {};
+      return ok(`mbench native addon${info.summary ? `: ${info.summary}` : ''}`);
     }
   }
 }
