@@ -25,6 +25,11 @@ function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '—';
 }
 
+/** A ratio to 3 significant digits: 0.0512, 7.23, 315. */
+function ratioText(value: number): string {
+  return Number.isFinite(value) ? (value >= 100 ? value.toFixed(0) : value.toPrecision(3)) : '—';
+}
+
 function throughputText(c: Extract<CaseResult, { state: 'completed' }>): string {
   if (c.gflops !== null) return `${fixed(c.gflops, 2)} GFLOP/s`;
   if (c.gbps !== null) return `${fixed(c.gbps, 2)} GB/s`;
@@ -47,7 +52,7 @@ export function resultsTable(record: KernelRecord): string {
     }
     const sorted = [...c.samples.roundRatios].sort((a, b) => a - b);
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-    table.push([c.name, shapeText(c.shape), fixed(c.medianMs, 3), throughputText(c), fixed(c.ratioToCalibration, 2), `${fixed(q(0.25), 2)}–${fixed(q(0.75), 2)}`]);
+    table.push([c.name, shapeText(c.shape), fixed(c.medianMs, 3), throughputText(c), ratioText(c.ratioToCalibration), `${ratioText(q(0.25))}–${ratioText(q(0.75))}`]);
   }
   return `backend ${record.backend} on ${record.device}; ${record.settings.rounds} rounds, ${record.settings.timeMs} ms per case\n${table.toString()}`;
 }
@@ -66,7 +71,7 @@ export function verdictTable(comparison: Comparison): string {
   });
   for (const c of comparison.cases) {
     if (c.state === 'compared') {
-      table.push([c.name, fixed(c.baselineRatio, 2), fixed(c.currentRatio, 2), percent(c.change), `${percent(c.changeLow)} … ${percent(c.changeHigh)}`, c.verdict.toUpperCase()]);
+      table.push([c.name, ratioText(c.baselineRatio), ratioText(c.currentRatio), percent(c.change), `${percent(c.changeLow)} … ${percent(c.changeHigh)}`, c.verdict.toUpperCase()]);
     } else if (c.state === 'errored') {
       table.push([c.name, '', '', '', '', `ERRORED: ${c.error.slice(0, 60)}`]);
     } else {

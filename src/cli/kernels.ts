@@ -9,11 +9,13 @@ import { allCases, defaultCases, filterCases } from '../../kernels/bench/registr
 import { measureKernels, repeatWork } from '../../kernels/bench/suite.js';
 import { resultsTable, shapeText, verdictTable } from '../../kernels/bench/table.js';
 
+const defaultSettings = { timeMs: 500, rounds: 10 };
+
 interface KernelsArgs {
   backend: string;
   filter?: string;
-  time: number;
-  rounds: number;
+  time?: number;
+  rounds?: number;
   json?: string;
   compare?: string;
   threshold: string;
@@ -38,8 +40,8 @@ export const command: CommandModule<object, KernelsArgs> = {
     y
       .option('backend', { type: 'string', default: 'wasm', describe: `tfjs backend: ${knownBackends.join(', ')}` })
       .option('filter', { type: 'string', describe: "comma-separated case patterns: substrings ('attention,mini') or globs ('ffn-*/base')" })
-      .option('time', { type: 'number', default: 500, describe: 'measuring time per case, ms (split into --rounds; the calibration adds a third)' })
-      .option('rounds', { type: 'number', default: 10, describe: 'calibration/case pairs per case: the samples the regression check compares' })
+      .option('time', { type: 'number', describe: `measuring time per case, ms, split into --rounds; the calibration adds a third (default ${defaultSettings.timeMs}, or the baseline's with --compare)` })
+      .option('rounds', { type: 'number', describe: `calibration/case pairs per case: the samples the regression check compares (default ${defaultSettings.rounds}, or the baseline's)` })
       .option('json', { type: 'string', describe: 'also write the results record to this file' })
       .option('compare', { type: 'string', describe: 'baseline record to compare with (results/kernels/baseline-<backend>.json); exit 1 on a regression' })
       .option('threshold', { type: 'string', default: '10%', describe: 'with --compare: slowdown beyond which (and beyond its noise) a case fails' })
@@ -52,8 +54,8 @@ export const command: CommandModule<object, KernelsArgs> = {
       .example('$0 kernels --compare results/kernels/baseline-wasm.json --threshold 10%', 'the CI regression check'),
   handler: handler(async (args: KernelsArgs) => {
     // 1. Validate everything a user can get wrong before spending a minute measuring.
-    if (!(args.time > 0)) throw new UserError(`--time ${args.time} must be a positive number of milliseconds`);
-    if (!Number.isInteger(args.rounds) || args.rounds < 2) throw new UserError(`--rounds ${args.rounds} must be an integer ≥ 2`);
+    if (args.time !== undefined && !(args.time > 0)) throw new UserError(`--time ${args.time} must be a positive number of milliseconds`);
+    if (args.rounds !== undefined && (!Number.isInteger(args.rounds) || args.rounds < 2)) throw new UserError(`--rounds ${args.rounds} must be an integer ≥ 2`);
     const threshold = parseThreshold(args.threshold);
     let cases = args.all || args.filter !== undefined ? filterCases(allCases(), args.filter) : defaultCases();
     if (args['plant-slowdown'] !== undefined) {
@@ -66,12 +68,23 @@ export const command: CommandModule<object, KernelsArgs> = {
     }
     checkBackendName(args.backend);
     const baseline = args.compare !== undefined ? loadBaseline(args.compare, args.backend) : undefined;
+    // A round's ratio is a minimum over its calls, which shrinks as calls grow: compare like with like.
+    const settings = {
+      timeMs: args.time ?? baseline?.settings.timeMs ?? defaultSettings.timeMs,
+      rounds: args.rounds ?? baseline?.settings.rounds ?? defaultSettings.rounds,
+    };
+    if (baseline && (settings.timeMs !== baseline.settings.timeMs || settings.rounds !== baseline.settings.rounds)) {
+      process.stderr.write(
+        `kernels: warning: the baseline was measured with --time ${baseline.settings.timeMs} --rounds ${baseline.settings.rounds}; ` +
+          `other settings bias the comparison (leave them out to use the baseline's)\n`,
+      );
+    }
 
     // 2. Measure.
     const backend = await activateBackend(args.backend);
     if (baseline && args.compare !== undefined) checkSameClock(args.compare, baseline, backend.clock);
     const started = performance.now();
-    const record = await measureKernels(cases, backend, { timeMs: args.time, rounds: args.rounds }, (m) =>
+    const record = await measureKernels(cases, backend, settings, (m) =>
       process.stderr.write(`kernels: ${m} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`),
     );
 

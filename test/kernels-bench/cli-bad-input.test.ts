@@ -1,0 +1,40 @@
+// `mbench kernels` refuses bad input before measuring anything: one clear line, exit 2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../../src/version.js';
+
+const mbench = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/mbench.js'), 'kernels', ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'mbench-kernels-cli-'));
+
+test('an unknown --filter is an error naming it', () => {
+  const r = mbench('--filter', 'layernorm,atention');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--filter 'atention' matches no kernel case \(did you mean 'attention'\?\)/);
+  assert.equal(r.stdout, '');
+});
+
+test('a baseline from another backend or schema version is an error naming the file', () => {
+  const cpu = join(dir, 'baseline-cpu.json');
+  writeFileSync(cpu, JSON.stringify({ schemaVersion: 1, backend: 'cpu', device: 'x', mbenchVersion: '0', gitCommit: null, createdAt: 'now',
+    settings: { timeMs: 10, rounds: 2, clock: 'cpu' }, calibration: { name: 'c', shape: {}, medianMs: 1, gflops: 1 }, cases: [] }));
+  const r = mbench('--compare', cpu, '--backend', 'wasm');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /baseline-cpu\.json: baseline was measured on backend 'cpu', this run uses 'wasm'/);
+  const old = join(dir, 'old.json');
+  writeFileSync(old, JSON.stringify({ schemaVersion: 99, backend: 'wasm' }));
+  const r2 = mbench('--compare', old);
+  assert.equal(r2.status, 2);
+  assert.match(r2.stderr, /old\.json: schemaVersion 99 is not 1/);
+});
+
+test('--list prints the default cases; bad --threshold and --backend are errors', () => {
+  const list = mbench('--list', '--filter', 'layernorm');
+  assert.equal(list.status, 0);
+  assert.deepEqual(list.stdout.trim().split('\n').map((l) => l.split('\t')[0]), ['layernorm/tiny', 'layernorm/mini', 'layernorm/base']);
+  assert.match(mbench('--threshold', 'ten').stderr, /--threshold 'ten' is not a percentage/);
+  assert.match(mbench('--backend', 'wsm').stderr, /unknown backend \(--backend\) 'wsm' \(did you mean 'wasm'\?\)/);
+});
