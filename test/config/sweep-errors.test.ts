@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSweep, planFromSource } from '../../src/config/expand.js';
@@ -66,4 +66,5 @@ test('a missing or empty file is an error naming it', () => {
   assert.throws(() => loadSweep(join(dir, 'nope.yaml')), /nope\.yaml: cannot read \(ENOENT\)/);
   writeFileSync(join(dir, 'empty.yaml'), '# nothing\n');
   assert.throws(() => loadSweep(join(dir, 'empty.yaml')), /empty\.yaml: the file is empty/);
+  rmSync(dir, { recursive: true, force: true });
 });
