@@ -2,10 +2,11 @@
  * The optimizer of a training run: AdamW moments for every trainable weight, one `step` per batch (gradients →
  * global-norm clipping → decoupled AdamW), and conversion to and from checkpoint arrays.
  *
- * Two placements of the same arithmetic: 'device' keeps the moments as tensors and updates with tfjs ops (GPU
- * backends: no readback); 'host' keeps them in Float32Arrays and updates each weight in one fused loop
- * (adamwHostStep), for backends whose tensors already live in host memory (wasm, cpu, native), where ~14 tensor
- * ops per weight cost an order of magnitude more than the loop.
+ * Two placements of the same arithmetic: 'device' (the default) keeps the moments as tensors and updates with
+ * tfjs ops; 'host' keeps them in Float32Arrays and updates each weight in one fused JS loop (adamwHostStep).
+ * Measured on wasm with mosaic tiny's 4.5M weights, the device placement is faster (XNNPACK's SIMD elementwise
+ * ops beat a scalar JS loop plus the copies in and out: median 174 vs 272 CPU ms per step), and it needs no
+ * readback on GPU backends; 'host' stays available for backends where elementwise ops are slow.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adamwApply, adamwHostStep, isDecayed, zeroMoments, type AdamWConfig, type Moments } from './adamw.js';
@@ -15,10 +16,8 @@ import type { NamedWeight } from './types.js';
 
 export type OptimizerPlacement = 'device' | 'host';
 
-/** 'host' for backends whose tensors are host memory, 'device' otherwise. */
-export function defaultPlacement(backend: string = tf.getBackend()): OptimizerPlacement {
-  return backend === 'wasm' || backend === 'cpu' || backend === 'native' ? 'host' : 'device';
-}
+/** The placement used unless a run asks for another (see the file comment for the measurement). */
+export const DEFAULT_PLACEMENT: OptimizerPlacement = 'device';
 
 export interface StepResult {
   /** Loss before the update and the pre-clip global gradient norm, read back from the device. */
@@ -39,7 +38,7 @@ export class AdamWOptimizer {
     private readonly weights: readonly NamedWeight[],
     private readonly config: AdamWConfig,
     private readonly clipNorm: number,
-    readonly placement: OptimizerPlacement = defaultPlacement(),
+    readonly placement: OptimizerPlacement = DEFAULT_PLACEMENT,
   ) {
     for (const w of weights) {
       if (placement === 'device') this.device.push(zeroMoments(w.variable));

@@ -22,7 +22,7 @@ import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDur
 import { evaluateMlm } from './evaluate.js';
 import { registerAllGradients } from './gradients.js';
 import { maskTokens } from './masking.js';
-import { AdamWOptimizer, defaultPlacement, type OptimizerPlacement } from './optimizer.js';
+import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
 import { seedFor, streamFor } from './rng.js';
 import { learningRate, type LrSchedule } from './schedule.js';
@@ -59,7 +59,7 @@ export interface PretrainOptions {
   /** Checkpoint every N steps (0: only at the end); keep the newest `keepCheckpoints` (0: all). */
   checkpointEvery?: number;
   keepCheckpoints?: number;
-  /** Where AdamW runs: 'host' (fused loop; default on wasm/cpu/native) or 'device' (tfjs ops; GPU backends). */
+  /** Where AdamW runs: 'device' (tfjs ops, the default) or 'host' (one fused JS loop per weight). */
   optimizerPlacement?: OptimizerPlacement;
   /** Continue from the newest checkpoint in outDir (default true); false refuses a folder that has one. */
   resume?: boolean;
@@ -122,7 +122,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
   // 2. Build the model and optimizer; restore them from the checkpoint.
   await registerAllGradients();
   const model = o.createModel(o.model, o.seed);
-  const optimizer = new AdamWOptimizer(model.weights, adamw, o.clipNorm, o.optimizerPlacement ?? defaultPlacement());
+  const optimizer = new AdamWOptimizer(model.weights, adamw, o.clipNorm, o.optimizerPlacement ?? DEFAULT_PLACEMENT);
   try {
     let step = 0;
     let cursor: DataCursor = { epoch: 0, position: 0, seed: o.seed };
