@@ -12,9 +12,13 @@ import { registerAllGradients } from '../../src/train/gradients.js';
 
 await registerAllGradients();
 
-/** Skip reason for node:test when the addon is not built (CI builds it; see docs/native.md). */
+/**
+ * Skip reason for node:test when the addon is not built (no C++ compiler). With MBENCH_NATIVE_REQUIRED=1 (CI)
+ * a missing addon is an error instead, so a broken build cannot pass as skipped tests.
+ */
 export const skipNative: string | false = (() => {
   const r = loadAddon();
+  if (!r.ok && process.env['MBENCH_NATIVE_REQUIRED'] === '1') throw new Error(`MBENCH_NATIVE_REQUIRED=1 but ${r.reason}`);
   if (!r.ok) return r.reason;
   registerNativeBackend();
   return false;
