@@ -5,7 +5,8 @@
  *        [--seq 128] [--vocab 30522] [--fill 0.5] [--steps 8] [--naive]
  *
  * Rows get random real lengths with mean `fill`·seq (padded, as corpus paragraphs are); `recipe`'s masking
- * ratio picks the masked tokens. Prints median ms per step, real tokens/s and padded tokens/s.
+ * ratio picks the masked tokens. Prints median wall ms per step, real tokens/s and padded tokens/s, and the
+ * median CPU time per step (this process; tfjs-wasm is single-threaded), which a loaded machine inflates less.
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -57,26 +58,34 @@ const model = createEncoder(config, 1);
 const vars = model.weights.map((w) => w.variable);
 const lossFn = a.naive ? (b: MlmBatch) => naiveMlmLoss(model, b, 7) : (b: MlmBatch) => model.mlmLoss(b, 7).loss;
 const times: number[] = [];
+const cpuTimes: number[] = [];
 let real = 0;
 const steps = Number(a.steps);
 for (let i = 0; i < steps + 2; i++) {
   const batch = randomBatch(i);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const { value, grads } = tf.variableGrads(() => lossFn(batch), vars);
   await value.data();
   for (const g of Object.values(grads)) g.dataSync();
   const ms = performance.now() - t0;
+  const c1 = process.cpuUsage(c0);
+  const cpuMs = (c1.user + c1.system) / 1000;
   tf.dispose([value, ...Object.values(grads)]);
   if (i >= 2) {
     times.push(ms);
+    cpuTimes.push(cpuMs);
     real += batch.attentionMask.reduce((s, m) => s + m, 0);
   }
 }
 times.sort((x, y) => x - y);
+cpuTimes.sort((x, y) => x - y);
 const median = times[Math.floor(times.length / 2)]!;
+const cpuMedian = cpuTimes[Math.floor(cpuTimes.length / 2)]!;
 const realPerStep = real / steps;
 console.log(
   `${a.naive ? 'naive' : 'fast'} ${a.recipe} ${a.size} on ${backend.name}: batch ${batchSize}×${seqLen}, vocab ${config.vocabSize}, ` +
     `fill ${a.fill}: median ${median.toFixed(0)} ms/step (fwd+bwd), ${((realPerStep / median) * 1000).toFixed(0)} real tok/s, ` +
-    `${(((batchSize * seqLen) / median) * 1000).toFixed(0)} padded tok/s; min ${times[0]!.toFixed(0)} max ${times[times.length - 1]!.toFixed(0)}`,
+    `${(((batchSize * seqLen) / median) * 1000).toFixed(0)} padded tok/s; min ${times[0]!.toFixed(0)} max ${times[times.length - 1]!.toFixed(0)}; ` +
+    `CPU time median ${cpuMedian.toFixed(0)} ms/step (${((realPerStep / cpuMedian) * 1000).toFixed(0)} real tok per CPU-s)`,
 );
