@@ -108,14 +108,14 @@ export function registerWasmKernel(kernelName: string, kernelFunc: (args: { inpu
 
 /** True when the current backend is wasm and the sliced kernel is registered for it. */
 export function slicedMatMulAvailable(): boolean {
-  if (tf.getBackend() !== 'wasm') return false;
+  if (!onWasm()) return false;
   registerWasmKernel(SLICED_MATMUL, slicedMatMulKernel);
   return true;
 }
 
 /** x [R,C] rows at `rows` [N] int32 → [N,C]; on wasm a row-copy kernel, elsewhere tf.gather. No gradient. */
 export function gatherRowsForward(x: tf.Tensor2D, rows: tf.Tensor1D): tf.Tensor2D {
-  if (tf.getBackend() !== 'wasm') return tf.gather(x, rows);
+  if (!onWasm()) return tf.gather(x, rows);
   registerWasmKernel(GATHER_ROWS, gatherRowsKernel);
   return tf.engine().runKernel(GATHER_ROWS, { x, rows }) as tf.Tensor2D;
 }
@@ -125,7 +125,33 @@ export function slicedMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   return tf.engine().runKernel(SLICED_MATMUL, { a, b }) as tf.Tensor3D;
 }
 
+/**
+ * tfjs-wasm's Identity kernel (behind tf.clone, and behind every tensor a custom gradient saves for its backward
+ * pass) copies the whole tensor; the saved logits of the MLM head alone are 2 × 80 MB per step. This replacement
+ * shares the data by reference count, as the cpu backend and wasm's own Reshape do (no wasm kernel writes its
+ * inputs in place, so sharing is safe). Strings keep the original kernel.
+ */
+function installSharedIdentity(): void {
+  const original = tf.getKernel('Identity', 'wasm');
+  if (!original) return;
+  tf.unregisterKernel('Identity', 'wasm');
+  const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
+    const x = args.inputs['x']!;
+    if (x.dtype === 'string') return original.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+    (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+}
+
+let identityShared = false;
+
 /** True when the current backend is tfjs-wasm, whose fast paths are plain 2-D matmuls (see above). */
 export function onWasm(): boolean {
-  return tf.getBackend() === 'wasm';
+  if (tf.getBackend() !== 'wasm') return false;
+  if (!identityShared) {
+    identityShared = true;
+    installSharedIdentity();
+  }
+  return true;
 }
