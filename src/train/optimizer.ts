@@ -4,9 +4,9 @@
  *
  * Two placements of the same arithmetic: 'device' (the default) keeps the moments as tensors and updates with
  * tfjs ops; 'host' keeps them in Float32Arrays and updates each weight in one fused JS loop (adamwHostStep).
- * Measured on wasm with mosaic tiny's 4.5M weights, the device placement is faster (XNNPACK's SIMD elementwise
- * ops beat a scalar JS loop plus the copies in and out: median 174 vs 272 CPU ms per step), and it needs no
- * readback on GPU backends; 'host' stays available for backends where elementwise ops are slow.
+ * Measured on wasm with mosaic tiny's 4.5M weights, the device placement is faster (the wasm backend's compiled
+ * elementwise kernels beat a JS loop plus the copies in and out: median 174 vs 272 CPU ms per step), and it needs
+ * no readback on GPU backends; 'host' stays available for backends where elementwise ops are slow.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adamwApply, adamwHostStep, isDecayed, zeroMoments, type AdamWConfig, type Moments } from './adamw.js';
