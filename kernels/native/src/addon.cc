@@ -51,6 +51,7 @@ static void set_str(napi_env env, napi_value obj, const char* key, const std::st
   static napi_value name##_impl(napi_env env, const Args& a);         \
   static napi_value name(napi_env env, napi_callback_info info) {     \
     try {                                                             \
+      DenormalsOff ftz;                                               \
       Args a(env, info);                                              \
       return name##_impl(env, a);                                     \
     } catch (const ArgError& e) {                                     \

@@ -2,6 +2,11 @@
 
 #include <cstdlib>
 
+#include "isa.h"
+#if MBN_X86
+#include <xmmintrin.h>
+#endif
+
 namespace mbn {
 
 // True on a pool worker (and on the caller while it runs tasks): a nested parallel_for runs serially there,
@@ -9,6 +14,15 @@ namespace mbn {
 static thread_local bool in_pool = false;
 
 bool in_parallel_region() { return in_pool; }
+
+#if MBN_X86
+static const unsigned kFtzDaz = 0x8040;  // MXCSR flush-to-zero (bit 15) | denormals-are-zero (bit 6)
+DenormalsOff::DenormalsOff() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | kFtzDaz); }
+DenormalsOff::~DenormalsOff() { _mm_setcsr(saved_); }
+#else
+DenormalsOff::DenormalsOff() : saved_(0) {}
+DenormalsOff::~DenormalsOff() {}
+#endif
 
 Pool::Pool(int threads) : threads_(threads < 1 ? 1 : threads) {
   for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { worker_loop(); });
@@ -33,6 +47,7 @@ void Pool::run_tasks() {
 
 void Pool::worker_loop() {
   in_pool = true;
+  DenormalsOff ftz;  // for the worker's whole life
   long seen = 0;
   for (;;) {
     {

@@ -37,6 +37,18 @@ class Pool {
 // The process-wide pool (threads from MBENCH_NATIVE_THREADS, else the hardware concurrency).
 Pool& pool();
 
+// Flushes float denormals to zero (MXCSR FTZ + DAZ) while alive and restores the caller's mode after. Gradients
+// of padded positions decay into denormals, which x86 computes ~100× slower (a padded training step ran 30× slower).
+// Worker threads keep the mode permanently; each addon call takes one of these on the calling (JS) thread.
+class DenormalsOff {
+ public:
+  DenormalsOff();
+  ~DenormalsOff();
+
+ private:
+  unsigned saved_;
+};
+
 // True inside a parallel_for task (nested parallel calls then run serially).
 bool in_parallel_region();
 
