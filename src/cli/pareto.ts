@@ -42,7 +42,7 @@ export const command: CommandModule<object, ParetoArgs> = {
       .option('rule', { type: 'string', array: true, nargs: 1, describe: 'dotted reference line "LABEL=SCORE", e.g. "BERT-Base (Devlin 2018)=0.803"; repeatable' })
       .option('level', { type: 'number', array: true, nargs: 1, describe: 'extra score level to time each recipe at (0.75 or 75); repeatable' })
       .option('intermediate', { type: 'boolean', default: false, describe: 'count intermediate checkpoints in frontiers and speedups (always drawn)' })
-      .option('plot', { type: 'boolean', default: false, describe: 'write Vega-Lite specs, SVG, PNG and an offline HTML page' })
+      .option('plot', { type: 'boolean', default: false, describe: 'write Vega-Lite specs, SVG, PNG and an offline HTML page (y axis set from the points; wider CI bands are clipped to the plot, true CIs in the tables)' })
       .option('csv', { type: 'boolean', default: false, describe: 'write runs.csv (every run) and aggregates.csv (per recipe × config)' })
       .option('json', { type: 'boolean', default: false, describe: 'write pareto.json (the full report)' })
       .option('out', { type: 'string', describe: 'output folder (default <RESULTS_DIR>/<sweep>/pareto)' })

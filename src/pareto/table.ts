@@ -5,6 +5,7 @@
 import Table from 'cli-table3';
 import { xDisplayScale, type DisplayScale } from './axes.js';
 import { legendOrder } from './chart/data.js';
+import { configDiff } from './configDiff.js';
 import { fmtScore } from './interpolate.js';
 import type { Aggregate, ParetoReport, Reach, Speedup, Stat } from './types.js';
 
@@ -42,27 +43,29 @@ export function displayScaleOf(report: ParetoReport): DisplayScale {
   return xDisplayScale(report.x, Math.max(...report.aggregates.map((a) => a.x.mean)));
 }
 
+/** The frontier table; above it, the config keys every shown measured row shares ("common: …"). */
 export function frontierTable(report: ParetoReport): string {
   const s = displayScaleOf(report);
   const byKey = new Map(report.aggregates.map((a) => [a.key, a]));
+  const shown = legendOrder(report).flatMap((recipe) => (report.recipeFrontiers[recipe] ?? []).map((key) => byKey.get(key) as Aggregate));
+  // reference rows' only "config" is their time, already in the time column
+  const diff = configDiff(shown.filter((a) => a.kind !== 'reference').map((a) => a.config));
+  const configHead = diff.varying.length === 1 ? diff.varying[0]! : 'config';
   const t = new Table({
-    head: ['recipe', 'config', 'seeds', `${report.x === 'hours' ? 'time' : report.x} (${s.unit}) [95% CI]`, `${report.y} ×100 [95% CI]`, 'overall'],
+    head: ['recipe', configHead, 'seeds', `${report.x === 'hours' ? 'time' : report.x} (${s.unit}) [95% CI]`, `${report.y} ×100 [95% CI]`, 'overall'],
     style: style(),
   });
-  for (const recipe of legendOrder(report)) {
-    for (const key of report.recipeFrontiers[recipe] ?? []) {
-      const a = byKey.get(key) as Aggregate;
-      t.push([
-        recipe + (a.kind === 'reference' ? ' (ref)' : a.kind === 'intermediate' ? ' (ckpt)' : ''),
-        a.configKey || '–',
-        String(a.x.n),
-        fmtStat(a.x, (v) => fmtX(v, s)),
-        fmtStat(a.y, fmtScore),
-        a.onOverallFrontier ? 'frontier' : '',
-      ]);
-    }
+  for (const a of shown) {
+    t.push([
+      a.recipe + (a.kind === 'reference' ? ' (ref)' : a.kind === 'intermediate' ? ' (ckpt)' : ''),
+      (a.kind === 'reference' ? '' : diff.label(a.config)) || '–',
+      String(a.x.n),
+      fmtStat(a.x, (v) => fmtX(v, s)),
+      fmtStat(a.y, fmtScore),
+      a.onOverallFrontier ? 'frontier' : '',
+    ]);
   }
-  return t.toString();
+  return (diff.common ? `common: ${diff.common}\n` : '') + t.toString();
 }
 
 export function speedupTable(report: ParetoReport): string | null {

@@ -3,6 +3,7 @@
  * ×100), so the Vega-Lite specs only map fields to marks.
  */
 import { xDisplayScale, type DisplayScale } from '../axes.js';
+import { clamp, drawRange, type DrawRange } from './domain.js';
 import type { Aggregate, ParetoReport, PointKind, Stat } from '../types.js';
 
 export const KIND_LABEL: Record<PointKind, string> = {
@@ -20,9 +21,15 @@ export interface ChartRow {
   n: number;
   x: number;
   y: number;
-  /** Band / error bar ends; equal to y when there is one seed. */
+  /** The true 95% CI ends (tooltips); equal to y when there is one seed. */
   yLo: number;
   yHi: number;
+  /** The band / error bar as drawn: the CI clamped to the plotted y range. */
+  bandLo: number;
+  bandHi: number;
+  /** The time (x) CI as drawn: never below zero; equal to x with one seed. */
+  xLo: number;
+  xHi: number;
   recipeFrontier: boolean;
   overallFrontier: boolean;
 }
@@ -37,6 +44,10 @@ export interface ChartData {
   rows: ChartRow[];
   taskRows: TaskRow[];
   rules: { label: string; y: number }[];
+  /** The main chart's y range (from points and rules, with headroom). */
+  yRange: DrawRange;
+  /** Each task panel's y range. */
+  taskRanges: Record<string, DrawRange>;
 }
 
 const round = (v: number): number => Number(v.toPrecision(6));
@@ -55,6 +66,7 @@ export function legendOrder(report: ParetoReport): string[] {
 export function chartData(report: ParetoReport): ChartData {
   const maxX = Math.max(...report.aggregates.map((a) => a.x.mean));
   const scale = xDisplayScale(report.x, maxX);
+  const toX = (v: number | null, fallback: number) => round(Math.max(0, (v ?? fallback) * scale.factor));
   const base = (a: Aggregate) => ({
     recipe: a.recipe,
     kind: KIND_LABEL[a.kind],
@@ -62,18 +74,32 @@ export function chartData(report: ParetoReport): ChartData {
     config: a.configKey,
     n: a.x.n,
     x: round(a.x.mean * scale.factor),
+    xLo: toX(a.x.ciLow, a.x.mean),
+    xHi: toX(a.x.ciHigh, a.x.mean),
     recipeFrontier: a.onRecipeFrontier,
     overallFrontier: a.onOverallFrontier,
   });
-  const rows = report.aggregates.map((a) => ({ ...base(a), ...band(a.y) }));
-  const taskRows = report.aggregates.flatMap((a) =>
+  const rules = report.rules.map((r) => ({ label: r.label, y: round(r.y * 100) }));
+  const rawRows = report.aggregates.map((a) => ({ ...base(a), ...band(a.y) }));
+  const yRange = rangeOf(rawRows, rules.map((r) => r.y));
+  const rows = rawRows.map((r) => clampBand(r, yRange));
+  const rawTaskRows = report.aggregates.flatMap((a) =>
     Object.entries(a.tasks).map(([task, s]) => ({ ...base(a), task, ...band(s) })),
   );
-  return {
-    scale,
-    recipes: legendOrder(report),
-    rows,
-    taskRows,
-    rules: report.rules.map((r) => ({ label: r.label, y: round(r.y * 100) })),
-  };
+  const taskRanges: Record<string, DrawRange> = {};
+  for (const task of new Set(rawTaskRows.map((r) => r.task))) {
+    taskRanges[task] = rangeOf(rawTaskRows.filter((r) => r.task === task), []);
+  }
+  const taskRows = rawTaskRows.map((r) => clampBand(r, taskRanges[r.task]!));
+  return { scale, recipes: legendOrder(report), rows, taskRows, rules, yRange, taskRanges };
+}
+
+/** The y range of some rows: from their means (and `extra` values such as rules), bands within reach. */
+function rangeOf(rows: readonly { y: number; yLo: number; yHi: number; n: number }[], extra: readonly number[]): DrawRange {
+  const ends = rows.filter((r) => r.n > 1).flatMap((r) => [r.yLo, r.yHi]);
+  return drawRange([...rows.map((r) => r.y), ...extra], ends);
+}
+
+function clampBand<T extends { yLo: number; yHi: number }>(r: T, range: DrawRange): T & { bandLo: number; bandHi: number } {
+  return { ...r, bandLo: clamp(r.yLo, range.lo, range.hi), bandHi: clamp(r.yHi, range.lo, range.hi) };
 }

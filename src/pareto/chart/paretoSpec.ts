@@ -8,6 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { yTitle } from '../axes.js';
 import type { ParetoReport } from '../types.js';
 import { chartData, KIND_LABEL, type ChartData } from './data.js';
+import { CLIPPED_NOTE } from './domain.js';
 import { CHART_CONFIG, PALETTE, SHAPES } from './style.js';
 
 export const CHART_WIDTH = 640;
@@ -52,13 +53,17 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
   // x from zero with 4% headroom so the last point is not cut by the frame (padding would go below zero)
   const xMax = Math.max(...data.rows.map((r) => r.x)) * 1.04;
   const xField = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true, nice: true, domainMax: xMax }, ...axisFormat(data) };
-  const yField = { field: 'y', type: 'quantitative' as const, title: yTitle(report.y), scale: { zero: false, nice: true, padding: 16 } };
+  // y from the points with headroom (./domain.ts), not from the CIs: bands and bars beyond it are clipped
+  const yScale = { domain: [data.yRange.lo, data.yRange.hi], zero: false, nice: false };
+  const yField = { field: 'y', type: 'quantitative' as const, title: yTitle(report.y), scale: yScale };
+  const yBand = { field: 'bandLo', type: 'quantitative' as const, scale: yScale };
   const color = colorEncoding(data);
   const seeds = Math.max(...data.rows.map((r) => r.n));
   const subtitle = [
     seeds > 1
       ? `Mean over up to ${seeds} pretraining seeds; bands and bars = 95% CI (Student t).`
       : 'One pretraining seed per point (no confidence interval).',
+    ...(data.yRange.clipped ? [CLIPPED_NOTE] : []),
     `Lines join each recipe's Pareto frontier; grey staircase = frontier over all recipes${report.baseline ? `; baseline: ${report.baseline}` : ''}.`,
   ];
   const tooltip = [
@@ -70,6 +75,8 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
     { field: 'y', title: 'score ×100', format: '.2f' },
     { field: 'yLo', title: 'CI low', format: '.2f' },
     { field: 'yHi', title: 'CI high', format: '.2f' },
+    { field: 'xLo', title: 'time CI low', format: '.4~g' },
+    { field: 'xHi', title: 'time CI high', format: '.4~g' },
   ];
   const frontierRows = { filter: 'datum.recipeFrontier' };
   return {
@@ -91,11 +98,11 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
       },
       {
         transform: [frontierRows],
-        mark: { type: 'area', opacity: 0.16 },
+        mark: { type: 'area', opacity: 0.16, clip: true },
         encoding: {
           x: xField,
-          y: { field: 'yLo', type: 'quantitative' },
-          y2: { field: 'yHi' },
+          y: yBand,
+          y2: { field: 'bandHi' },
           color,
           detail: { field: 'series' },
         },
@@ -112,8 +119,8 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
       {
         // error bars: the 95% CI of every point (dominated ones included)
         transform: [{ filter: 'datum.n > 1' }],
-        mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6 },
-        encoding: { x: xField, y: { field: 'yLo', type: 'quantitative' }, y2: { field: 'yHi' }, color },
+        mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6, clip: true },
+        encoding: { x: xField, y: yBand, y2: { field: 'bandHi' }, color },
       },
       {
         mark: { type: 'point', filled: true, strokeWidth: 1.5 },

@@ -5,6 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ParetoReport } from '../types.js';
 import { chartData, type ChartData } from './data.js';
+import { CLIPPED_NOTE } from './domain.js';
 import { axisFormat, colorEncoding, shapeScale } from './paretoSpec.js';
 import { CHART_CONFIG } from './style.js';
 
@@ -21,7 +22,10 @@ export function tasksSpec(report: ParetoReport, data: ChartData = chartData(repo
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `Per-task scores vs pretraining ${report.x === 'hours' ? 'time' : report.x}${report.sweep ? ` — ${report.sweep}` : ''}`,
-      subtitle: 'Mean over pretraining seeds with 95% CI bands; diamonds = intermediate checkpoints.',
+      subtitle: [
+        'Mean over pretraining seeds with 95% CI bands; diamonds = intermediate checkpoints.',
+        ...(Object.values(data.taskRanges).some((r) => r.clipped) ? [CLIPPED_NOTE] : []),
+      ],
     },
     config: CHART_CONFIG,
     data: { values: data.taskRows },
@@ -34,8 +38,9 @@ export function tasksSpec(report: ParetoReport, data: ChartData = chartData(repo
       layer: [
         {
           transform: [lines],
-          mark: { type: 'area', opacity: 0.16 },
-          encoding: { x, y: { field: 'yLo', type: 'quantitative' }, y2: { field: 'yHi' }, color, detail: { field: 'series' } },
+          // bands clamped to each panel's range from its points (./domain.ts); the panel's axis follows the data
+          mark: { type: 'area', opacity: 0.16, clip: true },
+          encoding: { x, y: { field: 'bandLo', type: 'quantitative' }, y2: { field: 'bandHi' }, color, detail: { field: 'series' } },
         },
         {
           transform: [lines],
@@ -55,6 +60,8 @@ export function tasksSpec(report: ParetoReport, data: ChartData = chartData(repo
               { field: 'config' },
               { field: 'n', title: 'seeds' },
               { field: 'y', title: 'score ×100', format: '.2f' },
+              { field: 'yLo', title: 'CI low', format: '.2f' },
+              { field: 'yHi', title: 'CI high', format: '.2f' },
             ],
           },
         },
