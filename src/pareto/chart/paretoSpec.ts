@@ -75,8 +75,8 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
     { field: 'y', title: 'score ×100', format: '.2f' },
     { field: 'yLo', title: 'CI low', format: '.2f' },
     { field: 'yHi', title: 'CI high', format: '.2f' },
-    { field: 'xLo', title: 'time CI low', format: '.4~g' },
-    { field: 'xHi', title: 'time CI high', format: '.4~g' },
+    { field: 'xLo', title: `${AXIS_TITLES[report.x]} CI low`, format: '.4~g' },
+    { field: 'xHi', title: `${AXIS_TITLES[report.x]} CI high`, format: '.4~g' },
   ];
   const frontierRows = { filter: 'datum.recipeFrontier' };
   return {
