@@ -64,6 +64,9 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
   for (const combo of combos) {
     const config = resolveConfig(combo, sweep, recipes, fail);
     const duration = parseDuration(String(config.duration)) as Duration;
+    if (config.corpus === 'builtin' && finetune && sweep.runner === 'train') {
+      fail(['finetune'], `run ${describe(combo)}: the 'builtin' corpus has its own word-level tokenizer, which fine-tuning cannot use; use corpus: default (or a path), or finetune: { suite: none }`);
+    }
     if (duration.unit === 'dur') fail(['matrix'], `run ${describe(combo)}: duration '${config.duration}' is a fraction; give the run a length (ba, sp, tok, ep, s, m, h)`);
     const points: string[] = [];
     evalAt.forEach((p, i) => {

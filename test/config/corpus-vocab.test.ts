@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planFromSource } from '../../src/config/expand.js';
+import { YamlSource } from '../../src/config/yamlSource.js';
+import { tokenizerFor } from '../../src/launch/runners/train.js';
+
+const plan = (text: string) => planFromSource(YamlSource.parse('s.yaml', text));
+
+test('the builtin corpus cannot be fine-tuned: refused when the sweep is read, before any run starts', () => {
+  const head = 'name: b\ndefaults: { duration: 2ba, corpus: builtin }\nmatrix:\n  recipe: [bert]\n';
+  assert.throws(() => plan(head + 'finetune: { suite: micro-glue }\n'), /builtin' corpus has its own word-level tokenizer/);
+  assert.doesNotThrow(() => plan(head + 'finetune: { suite: none }\n'));
+  assert.doesNotThrow(() => plan(head));
+});
+
+test('a sweep vocabSize picks the tokenizer: 30522 is bert-base-uncased, other sizes a trained WordPiece', () => {
+  assert.deepEqual(tokenizerFor(30522, 'default'), {});
+  assert.deepEqual(tokenizerFor(8192, 'default'), { tokenizer: 'wordpiece-8192' });
+  assert.deepEqual(tokenizerFor(4096, '/data/c4'), { tokenizer: 'wordpiece-4096' });
+  assert.deepEqual(tokenizerFor(4096, 'builtin'), {});
+});
