@@ -47,7 +47,8 @@ export function shapeScale(data: ChartData) {
 }
 
 /** SI-prefixed axis labels for token and FLOP counts. */
-export const axisFormat = (data: ChartData) => (data.scale.format ? { axis: { format: data.scale.format } } : {});
+export const axisFormat = (data: ChartData) =>
+  data.scale.format ? { axis: { format: data.scale.format, labelExpr: "datum.value === 0 ? '0' : datum.label" } } : {};
 
 export function paretoSpec(report: ParetoReport, data: ChartData = chartData(report)): TopLevelSpec {
   // x from zero with 4% headroom so the last point is not cut by the frame (padding would go below zero)
@@ -55,7 +56,8 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
   const xField = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true, nice: true, domainMax: xMax }, ...axisFormat(data) };
   // y from the points with headroom (./domain.ts), not from the CIs: bands and bars beyond it are clipped
   const yScale = { domain: [data.yRange.lo, data.yRange.hi], zero: false, nice: false };
-  const yField = { field: 'y', type: 'quantitative' as const, title: yTitle(report.y), scale: yScale };
+  // about one label per 50 px: d3 would pick 0.5-steps (15 labels) on a 7-point range
+  const yField = { field: 'y', type: 'quantitative' as const, title: yTitle(report.y), scale: yScale, axis: { tickCount: 8 } };
   const yBand = { field: 'bandLo', type: 'quantitative' as const, scale: yScale };
   const color = colorEncoding(data);
   const seeds = Math.max(...data.rows.map((r) => r.n));
