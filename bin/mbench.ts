@@ -1,33 +1,25 @@
-// The mbench command tree. Each command lives in src/cli/<name>.ts; this file only assembles them.
+// The mbench command tree. Each command lives in src/cli/<name>.ts; src/cli/index.ts lists them. Only the command
+// being run is loaded; the others are registered by name and description alone, for --help and typo checks.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { reportError } from '../src/cli/common.js';
+import { COMMANDS } from '../src/cli/index.js';
 import { mbenchVersion } from '../src/version.js';
-import { command as backends } from '../src/cli/backends.js';
-import { command as data } from '../src/cli/data.js';
-import { command as finetune } from '../src/cli/finetune.js';
-import { command as kernels } from '../src/cli/kernels.js';
-import { command as pareto } from '../src/cli/pareto.js';
-import { command as pretrain } from '../src/cli/pretrain.js';
-import { command as run } from '../src/cli/run.js';
-import { command as status } from '../src/cli/status.js';
-import { command as sweep } from '../src/cli/sweep.js';
 
-const cli = yargs(hideBin(process.argv))
+const argv = hideBin(process.argv);
+const chosen = COMMANDS.find((c) => c.name === argv[0]);
+
+let cli = yargs(argv)
   .scriptName('mbench')
   .usage(
     'mbench — which BERT-style encoder recipe buys the most downstream accuracy per unit of pretraining time and cost?\n\n' +
-      'Usage: $0 <command> [options]',
-  )
-  .command(sweep)
-  .command(pareto)
-  .command(kernels)
-  .command(pretrain)
-  .command(finetune)
-  .command(data)
-  .command(status)
-  .command(run)
-  .command(backends)
+      'Usage: $0 <command> [options]   ($0 <command> --help for its options)',
+  );
+for (const entry of COMMANDS) {
+  cli = entry === chosen ? cli.command((await entry.load()).command) : cli.command(entry.name, entry.describe);
+}
+
+cli = cli
   .demandCommand(1, 'Name a command: mbench --help lists them.')
   .strict()
   .recommendCommands()

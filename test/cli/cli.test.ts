@@ -18,3 +18,18 @@ test('an unknown command is an error with a non-zero exit', () => {
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /Unknown argument: frobnicate/);
 });
+
+test('the command table lists every command with the description its module gives', async () => {
+  const { COMMANDS } = await import('../../src/cli/index.js');
+  for (const entry of COMMANDS) {
+    const { command } = await entry.load();
+    assert.equal(String(command.command).split(' ')[0], entry.name, `src/cli/${entry.name}.ts command name`);
+    assert.equal(command.describe, entry.describe, `src/cli/${entry.name}.ts describe`);
+  }
+});
+
+test('each command loads only itself: its --help works and lists its own options', () => {
+  const r = mbench('status', '--help');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /mbench status \[sweep\]/);
+});
