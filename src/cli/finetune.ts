@@ -17,6 +17,7 @@ interface Args {
   backend: string;
   epochs?: number;
   lr?: number;
+  'max-train-examples'?: number;
   'random-init': boolean;
   out?: string;
 }
@@ -41,6 +42,7 @@ export const command: CommandModule<object, Args> = {
       .option('backend', { type: 'string', default: 'wasm', describe: `tfjs backend: ${BACKEND_NAMES.join(', ')}` })
       .option('epochs', { type: 'number', describe: "override every task's epochs (quick runs)" })
       .option('lr', { type: 'number', describe: "override every task's peak learning rate" })
+      .option('max-train-examples', { type: 'number', describe: 'train each task on at most this many examples (a fixed subsample; dev sets stay whole)' })
       .option('random-init', { type: 'boolean', default: false, describe: "ignore the checkpoint's weights (keep its architecture and tokenizer)" })
       .option('out', { type: 'string', describe: 'also write the FinetuneResult as JSON to this file' })
       .strict(),
@@ -49,6 +51,8 @@ export const command: CommandModule<object, Args> = {
     if (a.seeds?.some((s) => !Number.isInteger(s) || s < 0)) throw new UserError(`--seeds must be non-negative integers, got ${a.seeds.join(' ')}`);
     if (a.epochs !== undefined && !(Number.isInteger(a.epochs) && a.epochs >= 1)) throw new UserError(`--epochs must be a positive integer, got ${a.epochs}`);
     if (a.lr !== undefined && !(a.lr > 0 && Number.isFinite(a.lr))) throw new UserError(`--lr must be a positive number, got ${a.lr}`);
+    const cap = a['max-train-examples'];
+    if (cap !== undefined && !(Number.isInteger(cap) && cap >= 8)) throw new UserError(`--max-train-examples must be an integer ≥ 8, got ${cap}`);
     const err = (line: string): boolean => process.stderr.write(line + '\n');
     const result = await finetuneCheckpoint(a.checkpoint, {
       suite: suite as SuiteName,
@@ -57,6 +61,7 @@ export const command: CommandModule<object, Args> = {
       ...(a['glue-dir'] !== undefined && { glueDir: a['glue-dir'] }),
       ...(a.epochs !== undefined && { epochs: a.epochs }),
       ...(a.lr !== undefined && { lr: a.lr }),
+      ...(cap !== undefined && { maxTrainExamples: cap }),
       backend: a.backend,
       randomInit: a['random-init'],
       log: err,

@@ -17,6 +17,8 @@ export interface FinetuneSpec {
   glueDir: string | null;
   /** Epochs for every task; null: each task's own. */
   epochs: number | null;
+  /** Train on at most this many examples per task (the first N of its fixed order); null: all. */
+  maxTrainExamples: number | null;
 }
 
 export interface MockSpec {

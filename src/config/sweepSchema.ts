@@ -50,6 +50,8 @@ export const FinetuneSchema = z.strictObject({
   glueDir: z.string().min(1).optional(),
   /** Overrides every task's epochs (short studies); absent: each task's own (MosaicBERT's protocol). */
   epochs: z.number().int().min(1).optional(),
+  /** Train each task on at most this many examples (the first N of its fixed, shuffled order): short studies. */
+  maxTrainExamples: z.number().int().min(8).optional(),
 });
 
 export const SlurmSchema = z.strictObject({

@@ -32,6 +32,9 @@ export interface SuiteOptions {
   /** Override every task's epochs / peak learning rate (quick runs, tests, tuning). */
   epochs?: number;
   lr?: number;
+  /** Train each task on at most this many examples: the first N of its training set (micro-GLUE's is shuffled
+   *  with a fixed seed, so this is a fixed random subsample). Dev sets are never cut. */
+  maxTrainExamples?: number;
   /** Per-task progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -76,7 +79,7 @@ function encodeTask(task: TaskData, tok: WordPieceTokenizer): EncodedTask {
 /** Runs every task × seed and aggregates. Tasks with `startFrom` begin from that task's first-seed weights when it ran. */
 export async function finetuneSuite(model: PretrainedModel, o: SuiteOptions): Promise<FinetuneResult> {
   const started = performance.now();
-  const tasks = await loadSuite(o);
+  const tasks = (await loadSuite(o)).map((t) => (o.maxTrainExamples !== undefined ? { ...t, train: t.train.slice(0, o.maxTrainExamples) } : t));
   // Sources first (MNLI before RTE/MRPC/STS-B), otherwise the suite's order.
   const ordered = [...tasks].sort((a, b) => Number(a.spec.startFrom !== undefined) - Number(b.spec.startFrom !== undefined));
   const tunedStart = new Map<string, NamedWeights>();

@@ -19,3 +19,13 @@ test('a sweep vocabSize picks the tokenizer: 30522 is bert-base-uncased, other s
   assert.deepEqual(tokenizerFor(4096, '/data/c4'), { tokenizer: 'wordpiece-4096' });
   assert.deepEqual(tokenizerFor(4096, 'builtin'), {});
 });
+
+test('finetune.maxTrainExamples reaches the run spec, changes the run id, and is checked', () => {
+  const head = 'name: f\ndefaults: { duration: 2ba }\nmatrix:\n  recipe: [bert]\n';
+  const [capped] = plan(head + 'finetune: { suite: micro-glue, maxTrainExamples: 64 }\n').runs;
+  const [whole] = plan(head + 'finetune: { suite: micro-glue }\n').runs;
+  assert.equal(capped!.finetune!.maxTrainExamples, 64);
+  assert.equal(whole!.finetune!.maxTrainExamples, null);
+  assert.notEqual(capped!.id, whole!.id);
+  assert.throws(() => plan(head + 'finetune: { suite: micro-glue, maxTrainExamples: 2 }\n'), /maxTrainExamples/);
+});

@@ -154,6 +154,7 @@ async function finetuneOnce(ctx: RunContext, spec: RunSpec, checkpoint: string, 
     seeds: f.seeds,
     ...(f.glueDir && { glueDir: f.glueDir }),
     ...(f.epochs !== null && { epochs: f.epochs }),
+    ...(f.maxTrainExamples != null && { maxTrainExamples: f.maxTrainExamples }),
     backend: String(spec.config.backend),
     log: (line) => {
       ctx.log(line.trim());
