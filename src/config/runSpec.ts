@@ -19,6 +19,8 @@ export interface FinetuneSpec {
   epochs: number | null;
   /** Train on at most this many examples per task (the first N of its fixed order); null: all. */
   maxTrainExamples: number | null;
+  /** Peak learning rate for every task; null: each task's own. */
+  lr: number | null;
 }
 
 export interface MockSpec {

@@ -52,6 +52,8 @@ export const FinetuneSchema = z.strictObject({
   epochs: z.number().int().min(1).optional(),
   /** Train each task on at most this many examples (the first N of its fixed, shuffled order): short studies. */
   maxTrainExamples: z.number().int().min(8).optional(),
+  /** Overrides every task's peak learning rate; absent: each task's own. */
+  lr: z.number().positive().max(1).optional(),
 });
 
 export const SlurmSchema = z.strictObject({

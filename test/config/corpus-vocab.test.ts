@@ -22,9 +22,11 @@ test('a sweep vocabSize picks the tokenizer: 30522 is bert-base-uncased, other s
 
 test('finetune.maxTrainExamples reaches the run spec, changes the run id, and is checked', () => {
   const head = 'name: f\ndefaults: { duration: 2ba }\nmatrix:\n  recipe: [bert]\n';
-  const [capped] = plan(head + 'finetune: { suite: micro-glue, maxTrainExamples: 64 }\n').runs;
+  const [capped] = plan(head + 'finetune: { suite: micro-glue, maxTrainExamples: 64, lr: 0.003 }\n').runs;
   const [whole] = plan(head + 'finetune: { suite: micro-glue }\n').runs;
   assert.equal(capped!.finetune!.maxTrainExamples, 64);
+  assert.equal(capped!.finetune!.lr, 0.003);
+  assert.equal(whole!.finetune!.lr, null);
   assert.equal(whole!.finetune!.maxTrainExamples, null);
   assert.notEqual(capped!.id, whole!.id);
   assert.throws(() => plan(head + 'finetune: { suite: micro-glue, maxTrainExamples: 2 }\n'), /maxTrainExamples/);

@@ -155,6 +155,7 @@ async function finetuneOnce(ctx: RunContext, spec: RunSpec, checkpoint: string, 
     ...(f.glueDir && { glueDir: f.glueDir }),
     ...(f.epochs !== null && { epochs: f.epochs }),
     ...(f.maxTrainExamples != null && { maxTrainExamples: f.maxTrainExamples }),
+    ...(f.lr != null && { lr: f.lr }),
     backend: String(spec.config.backend),
     log: (line) => {
       ctx.log(line.trim());
