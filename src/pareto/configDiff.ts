@@ -15,11 +15,30 @@ export interface ConfigDiff {
   label(config: Config): string;
 }
 
-export function configDiff(configs: readonly Config[]): ConfigDiff {
+/**
+ * `recipes` (parallel to `configs`) names each row's recipe: recipe features (positions, feedForward, maskRatio, …)
+ * whose value is the same in every row of a recipe are then left out of the varying keys, since the recipe column
+ * already says them.
+ */
+/** The run settings a recipe fixes (src/config/runConfig.ts recipeFeatureShape), and the recipe itself. */
+const RECIPE_KEYS = new Set(['recipe', 'maskRatio', 'positions', 'feedForward', 'unpad', 'attentionDropout', 'vocabMultiple']);
+
+export function configDiff(configs: readonly Config[], recipes?: readonly string[]): ConfigDiff {
   const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))].sort();
   const constant = (k: string) => configs.every((c) => k in c && String(c[k]) === String(configs[0]![k]));
   const commonKeys = configs.length > 1 ? keys.filter(constant) : [];
-  const varying = keys.filter((k) => !commonKeys.includes(k));
+  const fixedByRecipe = (k: string): boolean => {
+    if (!recipes || recipes.length !== configs.length || !RECIPE_KEYS.has(k)) return false;
+    if (k === 'recipe') return true;
+    const seen = new Map<string, string>();
+    return configs.every((c, i) => {
+      const v = String(c[k]);
+      const prior = seen.get(recipes[i]!);
+      seen.set(recipes[i]!, v);
+      return prior === undefined || prior === v;
+    });
+  };
+  const varying = keys.filter((k) => !commonKeys.includes(k) && !fixedByRecipe(k));
   return {
     common: commonKeys.map((k) => `${k}=${String(configs[0]![k])}`).join(' '),
     varying,

@@ -15,6 +15,8 @@ import type { FitResult, Reach, SaturatingFit } from './types.js';
 /** Four parameters need at least five points to leave one degree of freedom for the fit's quality… */
 export const MIN_FIT_POINTS = 5;
 /** …spread over at least four distinct costs, or the curve's shape is not determined. */
+/** The least share of variance a fit must explain before its speedups are reported. */
+export const MIN_FIT_R2 = 0.5;
 export const MIN_FIT_COSTS = 4;
 
 export const saturating =
@@ -35,6 +37,7 @@ export function fitSaturating(recipe: string, points: readonly XY[]): FitResult 
   const y = pts.map((p) => p.y);
   const yMin = Math.min(...y);
   const yMax = Math.max(...y);
+  if (yMax - yMin < 1e-9) return { recipe, ok: false, n, reason: 'its scores do not vary, so there is no curve to fit' };
   const span = Math.max(yMax - yMin, 1e-6);
 
   // Parameters in scaled time: [c1, c2, k = c3·tMax, c4].
@@ -87,6 +90,11 @@ export function fitSaturating(recipe: string, points: readonly XY[]): FitResult 
     rmse: Math.sqrt(best.sse / n),
     iterations: best.iterations,
   };
+  // A curve that explains under half the variance (e.g. seeds scattered between two modes) would give
+  // speedups that mean nothing: report it as a failed fit, with its quality, rather than use it.
+  if (fit.rSquared < MIN_FIT_R2) {
+    return { recipe, ok: false, n, reason: `poor fit (R² ${fit.rSquared.toFixed(2)} < ${MIN_FIT_R2}, RMSE ${(fit.rmse * 100).toFixed(2)}): no speedup from the fit` };
+  }
   return fit;
 }
 

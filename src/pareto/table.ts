@@ -49,7 +49,11 @@ export function frontierTable(report: ParetoReport): string {
   const byKey = new Map(report.aggregates.map((a) => [a.key, a]));
   const shown = legendOrder(report).flatMap((recipe) => (report.recipeFrontiers[recipe] ?? []).map((key) => byKey.get(key) as Aggregate));
   // reference rows' only "config" is their time, already in the time column
-  const diff = configDiff(shown.filter((a) => a.kind !== 'reference').map((a) => a.config));
+  const measured = shown.filter((a) => a.kind !== 'reference');
+  const diff = configDiff(
+    measured.map((a) => a.config),
+    measured.map((a) => a.recipe),
+  );
   const configHead = diff.varying.length === 1 ? diff.varying[0]! : 'config';
   const t = new Table({
     head: ['recipe', configHead, 'seeds', `${report.x === 'hours' ? 'time' : report.x} (${s.unit}) [95% CI]`, `${report.y} ×100 [95% CI]`, 'overall'],

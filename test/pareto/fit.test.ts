@@ -46,3 +46,17 @@ test('inverting the fitted curve: exact time, extrapolation flag, and never abov
   assert.equal(never.reached, false);
   assert.match(!never.reached ? never.reason : '', /never reaches it \(fitted asymptote 80\.00\)/);
 });
+
+test('constant scores are not fitted: the reason says the scores do not vary', () => {
+  const fit = fitSaturating('r', [15, 22, 50, 16, 21, 51].map((x) => ({ x, y: 0.235 })));
+  assert.equal(fit.ok, false);
+  assert.match(!fit.ok ? fit.reason : '', /do not vary/);
+});
+
+test('a fit that explains under half the variance is reported as poor, not used', () => {
+  // two seeds per cost scattered between two modes, as fine-tuning that sometimes fails to learn
+  const ys = [0.68, 0.235, 0.235, 0.68, 0.235, 0.673];
+  const fit = fitSaturating('r', [18, 17, 33, 34, 66, 65].map((x, i) => ({ x, y: ys[i]! })));
+  assert.equal(fit.ok, false);
+  assert.match(!fit.ok ? fit.reason : '', /poor fit \(R² -?\d\.\d\d < 0\.5/);
+});

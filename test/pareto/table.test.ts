@@ -62,3 +62,16 @@ test('the CSV keeps every config key', () => {
   const csv = aggregatesCsv(reportOf(runs()));
   assert.match(csv, /batch=32 duration=40ba lr=0.0005 seqLen=64 size=tiny vocab=bert-base-uncased-padded-to-a-multiple-of-eight warmup=0.06/);
 });
+
+test('recipe features constant within each recipe are left to the recipe column; other keys stay', () => {
+  const configs = [
+    { recipe: 'bert', positions: 'learned', maskRatio: 0.15, duration: '30ba', size: 'tiny' },
+    { recipe: 'mosaic', positions: 'alibi', maskRatio: 0.3, duration: '60ba', size: 'tiny' },
+    { recipe: 'mosaic', positions: 'alibi', maskRatio: 0.4, duration: '60ba', size: 'tiny' },
+  ];
+  const d = configDiff(configs, ['bert', 'mosaic', 'mosaic']);
+  assert.deepEqual(d.varying, ['duration', 'maskRatio']);
+  assert.equal(d.label(configs[2]!), 'duration=60ba maskRatio=0.4');
+  assert.equal(d.common, 'size=tiny');
+  assert.deepEqual(configDiff(configs).varying, ['duration', 'maskRatio', 'positions', 'recipe']);
+});
