@@ -57,7 +57,7 @@ test('a run spec carries the resolved recipe features and its seeds', () => {
   assert.equal(mosaic.config.maskRatio, 0.3);
   assert.equal(mosaic.config.positions, 'alibi');
   assert.equal(mosaic.config.vocabMultiple, 8);
-  assert.deepEqual(mosaic.finetune, { suite: 'micro-glue', tasks: null, seeds: [1, 2], glueDir: null, epochs: null });
+  assert.deepEqual(mosaic.finetune, { suite: 'micro-glue', tasks: null, seeds: [1, 2], glueDir: null, epochs: null, maxTrainExamples: null, lr: null });
   assert.equal(mosaic.pricePerDeviceHour, 2.5);
   assert.equal(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: 3 } }), '{"a":{"c":3,"d":[2,{"e":0,"f":1}]},"b":1}');
 });
