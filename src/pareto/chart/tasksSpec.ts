@@ -15,7 +15,7 @@ export function tasksSpec(report: ParetoReport, data: ChartData = chartData(repo
   const withTasks = new Set(data.taskRows.map((r) => r.recipe));
   data = { ...data, rows: data.rows.filter((r) => withTasks.has(r.recipe)) };
   const x = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true }, ...axisFormat(data) };
-  const y = { field: 'y', type: 'quantitative' as const, title: 'Task score (×100)', scale: { zero: false } };
+  const y = { field: 'y', type: 'quantitative' as const, title: 'Task score (×100)', scale: { zero: false }, axis: { format: '~r' } };
   const color = colorEncoding(data, withTasks);
   const lines = { filter: "datum.kind !== 'intermediate checkpoint'" };
   return {
