@@ -11,6 +11,7 @@ import { defaultConcurrency, runLocal } from '../launch/localExecutor.js';
 import { runSlurm } from '../launch/slurm/slurmExecutor.js';
 import { requireSlurm } from '../launch/slurm/commands.js';
 import type { SweepReport } from '../launch/executor.js';
+import { prepareSharedData } from '../launch/sharedData.js';
 
 interface Args {
   file: string;
@@ -55,6 +56,8 @@ export const command: CommandModule<object, Args> = {
     }
     if (args.executor === 'slurm') requireSlurm(); // before writing anything
     const runs = prepareRuns(plan, root);
+    // Tokenizers and token caches the runs share are built once, here, before any run starts.
+    await prepareSharedData(plan.runs, (line) => process.stderr.write(`data: ${line}\n`));
     const live = args.progress === 'live' || (args.progress === 'auto' && process.stderr.isTTY === true);
     const display = createDisplay({ out: process.stderr, live, sweep: plan.sweep.name, total: runs.length });
     const abort = new AbortController();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planFromSource } from '../../src/config/expand.js';
 import { YamlSource } from '../../src/config/yamlSource.js';
-import { tokenizerFor } from '../../src/launch/runners/train.js';
+import { sharedDataOf, tokenizerFor } from '../../src/launch/sharedData.js';
 
 const plan = (text: string) => planFromSource(YamlSource.parse('s.yaml', text));
 
@@ -30,4 +30,15 @@ test('finetune.maxTrainExamples reaches the run spec, changes the run id, and is
   assert.equal(whole!.finetune!.maxTrainExamples, null);
   assert.notEqual(capped!.id, whole!.id);
   assert.throws(() => plan(head + 'finetune: { suite: micro-glue, maxTrainExamples: 2 }\n'), /maxTrainExamples/);
+});
+
+test('a sweep prepares each shared (corpus, tokenizer) once, for real runs only', () => {
+  const head = 'name: d\ndefaults: { duration: 2ba }\nseeds: [1, 2]\nmatrix:\n  recipe: [bert, mosaic]\n';
+  assert.deepEqual(sharedDataOf(plan(head + '  vocabSize: [8192, 30522]\n').runs), [
+    { corpus: [], tokenizer: 'wordpiece-8192' },
+    { corpus: [] },
+  ]);
+  assert.deepEqual(sharedDataOf(plan(head.replace('2ba', '2ba, corpus: /data/c4') + '').runs), [{ corpus: ['/data/c4'] }]);
+  assert.deepEqual(sharedDataOf(plan('runner: mock\n' + head).runs), []);
+  assert.deepEqual(sharedDataOf(plan(head.replace('2ba', '2ba, corpus: builtin')).runs), []);
 });

@@ -19,13 +19,12 @@ import { checkpointFileName, latestCheckpoint, readCheckpointHeader } from '../.
 import { durationSteps } from '../../train/duration.js';
 import { finetuneCheckpoint, type SuiteName } from '../../train/finetune-suite.js';
 import { pretrain } from '../../train/pretrain.js';
-import { BUILTIN_CORPUS, resolvePretrain } from '../../train/pretrain-run.js';
+import { resolvePretrain } from '../../train/pretrain-run.js';
+import { tokenizerFor } from '../sharedData.js';
 import { modelFlopsUtilisation, tokensPerSecond } from '../../train/throughput.js';
 import type { PointResult, Runner, RunContext } from './types.js';
 
 /** Greatest common divisor, for a checkpoint interval that lands on every intermediate step. */
-const BERT_BASE_VOCAB_SIZE = 30522;
-
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 export const trainRunner: Runner = async (ctx) => {
@@ -106,16 +105,6 @@ export const trainRunner: Runner = async (ctx) => {
   }
   return { ...(await point(finalCheckpoint.path, final.steps, final)), intermediates };
 };
-
-/**
- * The sweep's `vocabSize` picks the tokenizer: 30522 is bert-base-uncased's real vocabulary; any other size is a
- * WordPiece vocabulary of that size trained on the run's corpus (src/data/tokenizers.ts). The built-in corpus
- * has its own word-level tokenizer and ignores it.
- */
-export function tokenizerFor(vocabSize: unknown, corpus: string): { tokenizer?: string } {
-  if (corpus === BUILTIN_CORPUS || vocabSize === undefined || Number(vocabSize) === BERT_BASE_VOCAB_SIZE) return {};
-  return { tokenizer: `wordpiece-${Number(vocabSize)}` };
-}
 
 /** The PretrainResult of an intermediate checkpoint, from the running totals stored in its header. */
 function pretrainAt(path: string, final: PretrainResult, peakFlopsPerSecond: number | null): PretrainResult {
