@@ -144,14 +144,98 @@ function installSharedIdentity(): void {
   tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
 }
 
-let identityShared = false;
+/** Side of the square tiles the 2-D transpose copies through (32 × 32 floats = 4 KB: both tiles stay in L1). */
+const TILE = 32;
+
+/** dst[b][j][i] = src[b][i][j] for `batch` matrices [rows, cols], tile by tile. */
+export function transposeInto(src: Float32Array | Int32Array, dst: Float32Array | Int32Array, batch: number, rows: number, cols: number): void {
+  const size = rows * cols;
+  for (let b = 0; b < batch; b++) {
+    const base = b * size;
+    for (let i0 = 0; i0 < rows; i0 += TILE) {
+      const i1 = Math.min(rows, i0 + TILE);
+      for (let j0 = 0; j0 < cols; j0 += TILE) {
+        const j1 = Math.min(cols, j0 + TILE);
+        for (let i = i0; i < i1; i++) {
+          const s = base + i * cols;
+          let d = base + j0 * rows + i;
+          for (let j = j0; j < j1; j++, d += rows) dst[d] = src[s + j]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Copies x [d0 … dn] to its permutation when `perm` keeps the last axis in place: every innermost row is a
+ * contiguous run, so the permutation is a sequence of row copies (e.g. [B,T,heads,d] → [B,heads,T,d]).
+ */
+function permuteRows(src: Float32Array | Int32Array, dst: Float32Array | Int32Array, shape: number[], perm: number[]): void {
+  const rank = shape.length;
+  const inner = shape[rank - 1]!;
+  const srcStride = new Array<number>(rank).fill(1);
+  for (let a = rank - 2; a >= 0; a--) srcStride[a] = srcStride[a + 1]! * shape[a + 1]!;
+  const outShape = perm.map((p) => shape[p]!);
+  const stride = perm.map((p) => srcStride[p]!); // source stride of each output axis
+  const outer = outShape.slice(0, -1);
+  const count = outer.reduce((x, y) => x * y, 1);
+  const index = new Array<number>(rank - 1).fill(0);
+  let from = 0;
+  for (let r = 0; r < count; r++) {
+    dst.set(src.subarray(from, from + inner), r * inner);
+    for (let a = rank - 2; a >= 0; a--) {
+      index[a]!++;
+      from += stride[a]!;
+      if (index[a]! < outer[a]!) break;
+      from -= stride[a]! * outer[a]!;
+      index[a] = 0;
+    }
+  }
+}
+
+/**
+ * tfjs-wasm's Transpose walks the output element by element with index arithmetic (~8 ns per float: 17 ms for
+ * a [4096,512] activation, and every weight gradient transposes one). This replacement handles the two kinds
+ * the model uses: swapping the last two axes (tiled copy, ~1 ns per float) and permutations that keep the
+ * last axis (row copies). Anything else, and non-numeric dtypes, keep the original kernel.
+ */
+function installFastTranspose(): void {
+  const original = tf.getKernel('Transpose', 'wasm');
+  if (!original) return;
+  tf.unregisterKernel('Transpose', 'wasm');
+  const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
+    const x = args.inputs['x']!;
+    const perm = (args.attrs as { perm: number[] }).perm;
+    const rank = x.shape.length;
+    const lead = perm.slice(0, -2).every((p, i) => p === i);
+    const swapLast = rank >= 2 && lead && perm[rank - 2] === rank - 1 && perm[rank - 1] === rank - 2;
+    const keepsLast = rank >= 2 && perm[rank - 1] === rank - 1;
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !(swapLast || keepsLast)) return original.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+    const be = args.backend as WasmBackendInternals;
+    const out = be.makeOutput(perm.map((p) => x.shape[p]!), x.dtype); // allocate first: views after
+    const src = be.typedArrayFromHeap(x) as Float32Array | Int32Array;
+    const dst = be.typedArrayFromHeap(out) as Float32Array | Int32Array;
+    if (swapLast) {
+      const rows = x.shape[rank - 2]!;
+      const cols = x.shape[rank - 1]!;
+      transposeInto(src, dst, x.shape.slice(0, -2).reduce((p, q) => p * q, 1), rows, cols);
+    } else {
+      permuteRows(src, dst, x.shape, perm);
+    }
+    return out;
+  };
+  tf.registerKernel({ kernelName: 'Transpose', backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+}
+
+let wasmKernelsInstalled = false;
 
 /** True when the current backend is tfjs-wasm, whose fast paths are plain 2-D matmuls (see above). */
 export function onWasm(): boolean {
   if (tf.getBackend() !== 'wasm') return false;
-  if (!identityShared) {
-    identityShared = true;
+  if (!wasmKernelsInstalled) {
+    wasmKernelsInstalled = true;
     installSharedIdentity();
+    installFastTranspose();
   }
   return true;
 }

@@ -3,7 +3,9 @@
  * kernel name, then the slowest individual kernel calls with their shapes.
  *
  *   flock /tmp/mbench-bench.lock node --import tsx scripts/profile-model.ts [--backend wasm] [--recipe mosaic]
- *        [--size tiny] [--batch 32] [--seq 128] [--vocab 30522] [--top 25]
+ *        [--size tiny] [--batch 32] [--seq 128] [--vocab 30522] [--top 25] [--fill 1]
+ *
+ * Rows are filled to a random length (about half on average), or to `--fill` of the sequence when given.
  *
  * Composite ops (customGrad "forward", "…__op") include their inner kernels, so the per-name sums overlap.
  */
@@ -23,6 +25,7 @@ const { values: a } = parseArgs({
     seq: { type: 'string', default: '128' },
     vocab: { type: 'string', default: '30522' },
     top: { type: 'string', default: '25' },
+    fill: { type: 'string' },
   },
 });
 await useBackend(a.backend);
@@ -34,7 +37,7 @@ const inputIds = new Int32Array(B * T);
 const attentionMask = new Uint8Array(B * T);
 const labels = new Int32Array(B * T).fill(-100);
 for (let b = 0; b < B; b++) {
-  const len = Math.max(2, Math.round(T * rng.next()));
+  const len = Math.max(2, Math.round(T * (a.fill === undefined ? rng.next() : Number(a.fill))));
   for (let t = 0; t < len; t++) {
     const p = b * T + t;
     inputIds[p] = rng.int(config.vocabSize);

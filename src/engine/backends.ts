@@ -1,6 +1,6 @@
 /**
  * tfjs backend selection. `useBackend(name)` loads and activates one of:
- *   wasm        default; XNNPACK SIMD, single-threaded under Node, works offline (bundled)
+ *   wasm        default; XNNPACK SIMD on all cores (src/engine/wasm-threads.ts), works offline (bundled)
  *   cpu         plain JavaScript; only for tiny tests (bundled)
  *   tensorflow  libtensorflow through @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node (user-installed)
  *   webgpu      @tensorflow/tfjs-backend-webgpu on Dawn for Node (the `webgpu` package) (user-installed)
@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserError, checkName } from '../errors.js';
 import { registerAllGradients } from '../train/gradients.js';
 import { deviceInfo, type DeviceInfo } from './device.js';
+import { prepareWasmThreads, wasmThreadCount, wasmThreads } from './wasm-threads.js';
 
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'webgpu', 'native'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -58,7 +59,8 @@ async function load(name: BackendName): Promise<BackendStatus> {
   switch (name) {
     case 'wasm':
       await import('@tensorflow/tfjs-backend-wasm');
-      return ok(`@tensorflow/tfjs-backend-wasm ${TFJS_VERSION}, single-threaded SIMD`);
+      const threads = wasmThreads();
+      return ok(`@tensorflow/tfjs-backend-wasm ${TFJS_VERSION}, SIMD, ${threads === 1 ? '1 thread' : `${threads} threads`} (MBENCH_WASM_THREADS)`);
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
       return ok(`@tensorflow/tfjs-backend-cpu ${TFJS_VERSION} (slow; for tiny tests)`);
@@ -128,11 +130,14 @@ export async function useBackend(name: string = DEFAULT_BACKEND): Promise<Active
   // tfjs-core's Node entry registers no op gradients; the kernels differentiate through core ops too.
   await registerAllGradients();
   let activated = false;
+  const started = backend === 'wasm' && !tf.findBackend('wasm') ? await prepareWasmThreads(wasmThreadCount()) : null;
   try {
     activated = await tf.setBackend(backend);
     await tf.ready();
   } catch (err) {
     throw new UserError(`backend '${backend}' failed to start: ${(err as Error).message}`);
+  } finally {
+    started?.();
   }
   if (!activated || tf.getBackend() !== backend) throw new UserError(`backend '${backend}' failed to start (no usable device?)`);
   // tfjs-cpu prints a "install tfjs-node" banner on first use; mbench's own message covers that.

@@ -3,7 +3,7 @@
  *
  * CPU peak = cores × clock × FLOPs per cycle per core, where FLOPs per cycle = SIMD lanes × 2 (multiply and add)
  * × 2 (two vector pipes on current x86 and Arm cores):
- *   wasm      one thread (tfjs-wasm under Node is single-threaded) × 128-bit SIMD (4 lanes; no FMA in wasm
+ *   wasm      its threads (src/engine/wasm-threads.ts) × 128-bit SIMD (4 lanes; no FMA in wasm
  *             SIMD, so the 2 counts a separate multiply and add): 16 FLOPs/cycle
  *   AVX-512   16 lanes → 64 FLOPs/cycle;  AVX2+FMA 8 lanes → 32;  otherwise 4 lanes → 16
  * The clock is the core's maximum frequency when the kernel reports it, else the current one. These are
@@ -13,6 +13,7 @@
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { wasmThreads } from './wasm-threads.js';
 
 export interface DeviceInfo {
   /** Human-readable device, e.g. "Intel Xeon (1 thread, wasm SIMD128)". */
@@ -75,10 +76,13 @@ export function deviceInfo(backend: string, gpuName?: string): DeviceInfo {
       : { device, peakFlopsPerSecond: estimate, peakSource: estimate === null ? 'unknown' : 'estimate' };
   const hz = cpu.ghz === null ? null : cpu.ghz * 1e9;
   switch (backend) {
-    case 'wasm':
+    case 'wasm': {
+      const threads = wasmThreads();
+      return withPeak(`${cpu.model} (${threads} thread${threads === 1 ? '' : 's'}, wasm SIMD128)`, hz && hz * threads * flopsPerCycle('wasm128'));
+    }
     case 'cpu':
-      // Both run on one thread: tfjs-cpu is plain JS (its peak is far below this SIMD figure).
-      return withPeak(`${cpu.model} (1 thread, ${backend === 'wasm' ? 'wasm SIMD128' : 'JavaScript'})`, hz && hz * flopsPerCycle('wasm128'));
+      // One thread of plain JS (its peak is far below this SIMD figure).
+      return withPeak(`${cpu.model} (1 thread, JavaScript)`, hz && hz * flopsPerCycle('wasm128'));
     case 'tensorflow':
     case 'native':
       if (gpuName) return withPeak(gpuName, null);

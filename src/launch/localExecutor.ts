@@ -27,6 +27,15 @@ export interface LocalOptions {
   pollMs?: number;
 }
 
+/**
+ * The cores split between the runs going at once, as MBENCH_WASM_THREADS for each child (src/engine/wasm-threads.ts):
+ * one run per core trains single-threaded, one run alone gets every core. A value the user set is kept.
+ */
+export function wasmThreadsPerRun(concurrency: number, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  if (env['MBENCH_WASM_THREADS']) return {};
+  return { MBENCH_WASM_THREADS: String(Math.max(1, Math.min(8, Math.floor(availableParallelism() / Math.max(1, concurrency))))) };
+}
+
 /** One run per core: tfjs on wasm/cpu trains single-threaded; accelerator backends get one run at a time. */
 export function defaultConcurrency(runs: PlannedRun[]): number {
   const accelerated = runs.some((r) => r.spec.runner === 'train' && ['tensorflow', 'webgpu'].includes(String(r.spec.config.backend)));
@@ -112,7 +121,7 @@ function startChild(run: PlannedRun, opts: LocalOptions, children: Set<ChildProc
     const child = fork(RUN_ENTRY, ['run', run.dir], {
       execArgv: tsxExecArgv(),
       stdio: ['ignore', fd, fd, 'ipc'],
-      env: { ...process.env, MBENCH_RUN_LOG: logPath },
+      env: { ...process.env, MBENCH_RUN_LOG: logPath, ...wasmThreadsPerRun(opts.concurrency) },
     });
     children.add(child);
     child.on('message', (m: ChildMessage) => {

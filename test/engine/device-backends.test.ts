@@ -3,14 +3,16 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { probeBackends, useBackend } from '../../src/engine/backends.js';
 import { cpuFacts, deviceInfo, flopsPerCycle, peakOverride } from '../../src/engine/device.js';
+import { wasmThreads } from '../../src/engine/wasm-threads.js';
 import { UserError } from '../../src/errors.js';
 
 test('peak FLOP/s: SIMD width × 2 ops × 2 pipes per cycle; MBENCH_PEAK_GFLOPS overrides', () => {
   assert.deepEqual([flopsPerCycle('avx512'), flopsPerCycle('avx2'), flopsPerCycle('wasm128')], [64, 32, 16]);
   const facts = cpuFacts();
   const wasm = deviceInfo('wasm');
-  if (facts.ghz !== null) assert.equal(wasm.peakFlopsPerSecond, facts.ghz * 1e9 * 16);
-  assert.match(wasm.device, /1 thread, wasm SIMD128/);
+  const threads = wasmThreads();
+  if (facts.ghz !== null) assert.equal(wasm.peakFlopsPerSecond, facts.ghz * 1e9 * 16 * threads);
+  assert.match(wasm.device, new RegExp(`${threads} threads?, wasm SIMD128`));
   assert.equal(peakOverride({ MBENCH_PEAK_GFLOPS: '12.5' }), 12.5e9);
   assert.equal(peakOverride({}), null);
   assert.throws(() => peakOverride({ MBENCH_PEAK_GFLOPS: 'fast' }), (e: Error) => e instanceof UserError && /MBENCH_PEAK_GFLOPS/.test(e.message));

@@ -1,0 +1,141 @@
+/**
+ * Multi-threaded wasm under Node: tfjs-backend-wasm ships a threaded SIMD build (XNNPACK on a pthreadpool of
+ * Web Workers) but switches it off under Node (tfjs issue #3830), so tfjs-wasm trains on one core there. The
+ * emscripten glue in that build does support Node's worker_threads; three things stand in the way, and this
+ * file removes each of them:
+ *
+ *   1. The feature flag WASM_HAS_MULTITHREAD_SUPPORT answers false whenever IS_NODE → we set it true.
+ *   2. tfjs hands emscripten the pthread worker script and the main script as Blob URLs, which Node's
+ *      worker_threads cannot start or read → a `Worker` shim starts our own copy of tfjs's worker script from a
+ *      file, patched to load the emscripten factory from a file too. Both files are cut out of the installed
+ *      tfjs-backend-wasm bundle once and cached under node_modules/.cache/mbench (the package is pinned to one
+ *      version because the fast paths in kernels/ use its internals; a cut that does not match fails loudly).
+ *   3. The C++ side caps the pool at `emscripten_num_logical_cores() / 2` (it assumes two hyperthreads per
+ *      core), which under Node is `os.cpus().length / 2` → `os.cpus` reports 2 × the wanted threads while the
+ *      module starts, and is restored right after.
+ *
+ * Threads: MBENCH_WASM_THREADS, else SLURM_CPUS_PER_TASK, else the cores Node sees; at most 8 (the number of
+ * workers tfjs's build pre-creates). 1 selects the plain single-threaded SIMD build, exactly as before. The
+ * local sweep executor divides the cores between the runs it starts at once (src/launch/localExecutor.ts).
+ *
+ * Results do not depend on the thread count: XNNPACK splits a product by output tiles, and each output element
+ * is accumulated by one thread in the same order (test/engine/wasm-threads.test.ts checks this bit for bit).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { Worker as NodeWorker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { UserError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+
+/** tfjs-wasm's build pre-creates this many pthread workers; its pool cannot use more. */
+export const MAX_WASM_THREADS = 8;
+
+/** The thread count the wasm backend will use (see the file comment); a malformed setting is a UserError. */
+export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['MBENCH_WASM_THREADS'];
+  if (raw !== undefined && raw !== '') {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS)
+      throw new UserError(`MBENCH_WASM_THREADS must be a whole number from 1 to ${MAX_WASM_THREADS}, got '${raw}'`);
+    return n;
+  }
+  const slurm = Number(env['SLURM_CPUS_PER_TASK']);
+  const cores = Number.isInteger(slurm) && slurm >= 1 ? slurm : os.availableParallelism();
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
+}
+
+interface WasmModuleInternals {
+  tfjs: { getThreadsCount(): number };
+  PThread?: { runningWorkers: Array<{ unref?: () => void }>; unusedWorkers: Array<{ unref?: () => void }> };
+}
+
+/** Writes (once) the worker script and the emscripten factory cut out of the installed tfjs-wasm bundle. */
+function threadFiles(): { worker: string; factory: string } {
+  const dist = require.resolve('@tensorflow/tfjs-backend-wasm');
+  const pkg = JSON.parse(readFileSync(join(dirname(dist), '..', 'package.json'), 'utf8')) as { version: string };
+  const cacheDir = join(dirname(dist), '..', '..', '..', '.cache', 'mbench', `tfjs-wasm-${pkg.version}-threads`);
+  const worker = join(cacheDir, 'pthread-worker.cjs');
+  const factory = join(cacheDir, 'factory.cjs');
+  if (existsSync(worker) && existsSync(factory)) return { worker, factory };
+
+  const src = readFileSync(dist, 'utf8');
+  const fail = (what: string): never => {
+    throw new Error(`cannot enable wasm threads: ${what} not found in ${dist} (tfjs-backend-wasm ${pkg.version}); set MBENCH_WASM_THREADS=1`);
+  };
+  const start = src.indexOf('var WasmBackendModuleThreadedSimd = (function () {');
+  const end = src.indexOf('module.exports = WasmBackendModuleThreadedSimd;', start);
+  if (start < 0 || end < 0) fail('the threaded emscripten factory');
+  const literal = /var wasmWorkerContents = ("(?:[^"\\]|\\.)*");/.exec(src)?.[1] ?? fail('the pthread worker script');
+  // The worker script keeps "\n" escapes inside its own string literals (tfjs does the same when it makes the Blob).
+  let script = (JSON.parse(literal) as string).replace(/\n/g, '\\n');
+  const load = `importScripts(${JSON.stringify(factory)})`;
+  for (const call of ['importScripts(e.data.urlOrBlob)', 'importScripts(objectUrl)']) {
+    if (!script.includes(call)) fail(`'${call}' in the pthread worker script`);
+    script = script.replace(call, load);
+  }
+  // The factory refers to the bundle's module aliases for fs, path, perf_hooks and os.
+  const prelude =
+    "var require$$0 = require('fs'), require$$1 = require('path'), require$$3 = require('perf_hooks'), require$$4 = require('os');\n" +
+    'var commonjsGlobal = globalThis;\n';
+  const body = `${prelude}${src.slice(start, end)}\nglobalThis.WasmBackendModuleThreadedSimd = WasmBackendModuleThreadedSimd;\n`;
+  mkdirSync(cacheDir, { recursive: true });
+  for (const [file, text] of [[factory, body], [worker, script]] as const) {
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  }
+  return { worker, factory };
+}
+
+let shimInstalled = false;
+let started: number | null = null;
+
+/** Threads of the running wasm backend, or the count it would start with. */
+export function wasmThreads(): number {
+  return started ?? wasmThreadCount();
+}
+
+/** A `Worker` that starts the cached pthread worker script whatever URL emscripten asks for. */
+function installWorkerShim(workerFile: string): void {
+  if (shimInstalled) return;
+  class PthreadWorker extends NodeWorker {
+    constructor(_url: unknown) {
+      // execArgv: [] keeps the parent's loaders (tsx) out of a plain CommonJS worker.
+      super(workerFile, { execArgv: [] });
+    }
+  }
+  // emscripten assigns global.Worker = worker_threads.Worker when it starts; keep the shim in place.
+  Object.defineProperty(globalThis, 'Worker', { get: () => PthreadWorker, set: () => undefined, configurable: true });
+  shimInstalled = true;
+}
+
+/**
+ * Prepares the wasm backend to start with `threads` threads; call after importing @tensorflow/tfjs-backend-wasm
+ * and before tf.setBackend('wasm'). Returns the function to call once the backend is ready (it restores
+ * os.cpus and lets the process exit while the pool's threads wait for work).
+ */
+export async function prepareWasmThreads(threads: number): Promise<() => number> {
+  if (threads <= 1) return () => (started = 1);
+  const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
+  const { worker } = threadFiles();
+  installWorkerShim(worker);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  wasm.setThreadsCount(threads);
+  const realCpus = os.cpus;
+  os.cpus = () => {
+    const list = realCpus();
+    return Array.from({ length: 2 * threads }, (_, i) => list[i % list.length]!);
+  };
+  return () => {
+    os.cpus = realCpus;
+    const module = (tf.findBackend('wasm') as unknown as { wasm?: WasmModuleInternals } | null)?.wasm;
+    const pt = module?.PThread;
+    for (const w of [...(pt?.runningWorkers ?? []), ...(pt?.unusedWorkers ?? [])]) w.unref?.();
+    started = module ? module.tfjs.getThreadsCount() : 1;
+    return started;
+  };
+}
