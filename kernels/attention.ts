@@ -11,7 +11,10 @@
  *   (when asked) plus −1e4·(1 − keyMask[b,j]) so pad keys get no weight. Constant, no gradient.
  * - `attention(q, k, v [B·T,H], bias, opts) → [B·T,H]`:
  *   softmax(q·kᵀ/√d + bias)·v per head (d = H/heads), with optional dropout on the probabilities.
- *   Both products go through batchMatMul (XNNPACK 2-D slices on wasm) with explicit transposes.
+ *   Both products go through batchMatMul (XNNPACK 2-D slices on wasm) with explicit transposes. `bias` may be a
+ *   function that builds it, called only when needed: on `native` without dropout, when opts name the key mask
+ *   and ALiBi the bias stands for, the fused kernel applies them itself (and skips masked keys; with
+ *   `realRowsOnly` also padded queries, whose output rows are then zeros).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dropout } from './dropout.js';
@@ -74,15 +77,24 @@ export interface AttentionOptions {
   /** Dropout on the attention probabilities (training only). */
   dropoutRate?: number;
   dropoutSeed?: number;
+  /** What `bias` is made of ([B·T] 1 = real token; ALiBi or not), for a fused kernel that builds it itself. */
+  keyMask?: Uint8Array;
+  alibi?: boolean;
+  /** The caller keeps only real-token rows of the output (an unpadded model); padded rows may come back as zeros. */
+  realRowsOnly?: boolean;
 }
 
 /**
  * q, k, v [B·T,H] (padded rows) → context [B·T,H]. `bias` [B|1, heads, T, T] is added to the scaled scores.
  */
-export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bias: tf.Tensor4D, o: AttentionOptions): tf.Tensor2D {
+export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, biasOrBuild: tf.Tensor4D | (() => tf.Tensor4D), o: AttentionOptions): tf.Tensor2D {
   const { batch, seq, heads } = o;
+  const bias = typeof biasOrBuild === 'function' ? biasOrBuild : () => biasOrBuild;
   // native: one fused pass per (batch, head) tile, no [B,h,T,T] tensors kept (src/engine/native/fused.ts).
-  if (onNative() && !(o.dropoutRate && o.dropoutRate > 0)) return nativeAttention(q, k, v, { batch, seq, heads, bias });
+  if (onNative() && !(o.dropoutRate && o.dropoutRate > 0)) {
+    if (o.alibi === undefined) return nativeAttention(q, k, v, { batch, seq, heads, bias: bias() });
+    return nativeAttention(q, k, v, { batch, seq, heads, slopes: o.alibi ? alibiSlopes(heads) : undefined, keyMask: o.keyMask, skipPadQueries: o.realRowsOnly });
+  }
   const hidden = q.shape[1];
   const d = hidden / heads;
   const groups = batch * heads;
@@ -91,7 +103,7 @@ export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bias: 
   const qh = byHead(tf.mul(q, 1 / Math.sqrt(d)) as tf.Tensor2D, [0, 2, 1, 3], [groups, seq, d]); // [G,T,d]
   const khT = byHead(k, [0, 2, 3, 1], [groups, d, seq]); // [G,d,T]
   const vh = byHead(v, [0, 2, 1, 3], [groups, seq, d]); // [G,T,d]
-  const scores = tf.add(tf.reshape(batchMatMul(qh, khT), [batch, heads, seq, seq]), bias); // [B,h,T,T]
+  const scores = tf.add(tf.reshape(batchMatMul(qh, khT), [batch, heads, seq, seq]), bias()); // [B,h,T,T]
   let probs = tf.softmax(scores) as tf.Tensor4D;
   if (o.dropoutRate && o.dropoutRate > 0) probs = dropout(probs, o.dropoutRate, o.dropoutSeed ?? 0);
   const context = batchMatMul(tf.reshape(probs, [groups, seq, seq]) as tf.Tensor3D, vh); // [G,T,d]

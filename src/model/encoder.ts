@@ -115,9 +115,11 @@ export class Encoder implements MlmModel {
     x = layerNorm(x, this.w1('emb.ln.gamma'), this.w1('emb.ln.beta'));
     if (dropoutSeed !== null) x = dropout(x, c.hiddenDropout, mixSeed(dropoutSeed, 0xe3b));
 
-    // 2. Layers. The attention bias (ALiBi + key mask) is built once per batch.
-    const bias = attentionBias({ batch: b.batchSize, seq: b.seqLen, heads: c.heads, keyMask: b.attentionMask, alibi: c.positions === 'alibi' });
-    const ctx = { config: c, batch: b.batchSize, seq: b.seqLen, real: layout.unpadded ? rowIndex(layout.positions) : null, bias, dropoutSeed };
+    // 2. Layers. The attention bias (ALiBi + key mask) is built once per batch, when a layer first needs it (the
+    // native backend's fused attention applies ALiBi and the mask itself).
+    let bias: tf.Tensor4D | null = null;
+    const biasOnce = () => (bias ??= attentionBias({ batch: b.batchSize, seq: b.seqLen, heads: c.heads, keyMask: b.attentionMask, alibi: c.positions === 'alibi' }));
+    const ctx = { config: c, batch: b.batchSize, seq: b.seqLen, real: layout.unpadded ? rowIndex(layout.positions) : null, bias: biasOnce, keyMask: b.attentionMask, dropoutSeed };
     for (let i = 0; i < c.layers; i++) x = encoderLayer(x, this.store, ctx, i);
     return { hidden: x, layout };
   }

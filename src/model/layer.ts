@@ -44,8 +44,10 @@ export interface LayerContext {
   seq: number;
   /** Real-token rows in the padded layout, when the model runs unpadded. */
   real: RowIndex | null;
-  /** Additive attention bias [B|1, heads, T, T] (ALiBi and key mask). */
-  bias: tf.Tensor4D;
+  /** Additive attention bias [B|1, heads, T, T] (ALiBi and key mask), built on first use. */
+  bias: () => tf.Tensor4D;
+  /** The batch's attention mask [B·T] (1 = real token), which `bias` is built from. */
+  keyMask: Uint8Array;
   /** null: evaluation, no dropout. */
   dropoutSeed: number | null;
 }
@@ -63,7 +65,16 @@ export function encoderLayer(x: tf.Tensor2D, store: WeightStore, ctx: LayerConte
   const k = padded(linear(x, w('attn.k.w'), b('attn.k.b')));
   const v = padded(linear(x, w('attn.v.w'), b('attn.v.b')));
   const rate = ctx.dropoutSeed === null ? 0 : c.attentionDropout;
-  let context = attention(q, k, v, ctx.bias, { batch: ctx.batch, seq: ctx.seq, heads: c.heads, dropoutRate: rate, dropoutSeed: seedOf(1) });
+  let context = attention(q, k, v, ctx.bias, {
+    batch: ctx.batch,
+    seq: ctx.seq,
+    heads: c.heads,
+    dropoutRate: rate,
+    dropoutSeed: seedOf(1),
+    keyMask: ctx.keyMask,
+    alibi: c.positions === 'alibi',
+    realRowsOnly: ctx.real !== null,
+  });
   if (ctx.real) context = unpad(context, ctx.real);
   const attnOut = drop(linear(context, w('attn.out.w'), b('attn.out.b')), 2);
   x = layerNorm(tf.add(x, attnOut), b('attn.ln.gamma'), b('attn.ln.beta'));

@@ -111,10 +111,22 @@ export function zeroMoments(p: tf.Variable): Moments {
   return tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) }));
 }
 
+/** A backend's own in-place AdamW update (same formula): p, m, v updated with gradient g. */
+export type FusedAdamW = (p: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, s: { beta1: number; beta2: number; eps: number; shrink: number; lr: number; t: number }) => void;
+
+const fusedByBackend = new Map<string, FusedAdamW>();
+
+/** Lets a backend (e.g. `native`, src/engine/native) run adamwApply as one fused kernel instead of ~12 tfjs ops. */
+export function registerFusedAdamW(backend: string, fn: FusedAdamW): void {
+  fusedByBackend.set(backend, fn);
+}
+
 /** One AdamW update of `p` with gradient `g` on the active backend; t is the 1-based step number. */
 export function adamwApply(p: tf.Variable, g: tf.Tensor, s: Moments, t: number, lr: number, peakLr: number, c: AdamWConfig): void {
   const { bc1, bc2 } = biasCorrections(t, c);
   const shrink = isDecayed(p.shape) ? decayFactor(lr, peakLr, c) : 1;
+  const fused = fusedByBackend.get(tf.getBackend());
+  if (fused) return fused(p, g, s.m, s.v, { beta1: c.beta1, beta2: c.beta2, eps: c.eps, shrink, lr, t });
   tf.tidy(() => {
     const m = tf.add(tf.mul(s.m, c.beta1), tf.mul(g, 1 - c.beta1));
     const v = tf.add(tf.mul(s.v, c.beta2), tf.mul(tf.square(g), 1 - c.beta2));

@@ -22,6 +22,12 @@ describe('native fused ops match the compositions they replace (values and gradi
       ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, keyMask, alibi: true }), o),
       tol: 2e-4,
     });
+    // An unpadded model keeps only real rows: pad queries are skipped (zero rows, no gradient), masked keys too.
+    const rowMask = tf.tensor2d(Float32Array.from(keyMask), [batch * seq, 1]);
+    assertMatchesCpu('attention, pad queries skipped', ([q, k, v]) => tf.mul(nativeAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, { ...o, slopes: alibiSlopes(heads), keyMask, skipPadQueries: true }), rowMask), inputs, {
+      ref: ([q, k, v]) => tf.mul(attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, keyMask, alibi: true }), o), rowMask),
+      tol: 2e-4,
+    });
     assertMatchesCpu('attention plain', ([q, k, v]) => nativeAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, o), inputs, {
       ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, alibi: false }), o),
       tol: 2e-4,

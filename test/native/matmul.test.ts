@@ -24,6 +24,9 @@ describe('native MatMul / BatchMatMul / _FusedMatMul', { skip: skipNative }, () 
 
   it('matches cpu on a product large enough to be multi-threaded (and with K past one block)', () => {
     assertMatchesCpu('matMul 150x300x70', ([x, y]) => tf.matMul(x!, y!), [randn([150, 300], 9), randn([300, 70], 10)], { tol: 2e-4 });
+    // Row-split threads sharing one packed B, several K blocks, more columns than one N block (3072), and
+    // both operands transposed (the packing routines' strided paths), with ragged edges everywhere.
+    assertMatchesCpu('matMul ᵀ·ᵀ 61x407x3101', ([x, y]) => tf.matMul(x!, y!, true, true), [randn([407, 61], 19), randn([3101, 407], 20)], { tol: 2e-4, grads: false });
   });
 
   it('_FusedMatMul: bias and linear/relu/sigmoid activations, with gradients', () => {

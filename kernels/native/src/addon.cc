@@ -75,6 +75,13 @@ MBN_FN(info) {
   return obj;
 }
 
+// peakFlops(seconds) → FLOP/s of FMA chains on every pool thread (best round), 0 without a SIMD micro-kernel.
+MBN_FN(peakFlops) {
+  napi_value r;
+  napi_create_double(env, measured_peak_flops(a.num(0)), &r);
+  return r;
+}
+
 // setGemmEngine(name: 'openblas' | 'builtin' | 'auto') → boolean
 MBN_FN(setGemmEngine) {
   napi_value r;
@@ -357,7 +364,7 @@ static AttentionBias attention_bias(const Args& a, size_t first, long B, long H,
   return ab;
 }
 
-// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, bias|null, out, lse): q,k,v,out [B,S,H,D];
+// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, bias|null, out, lse[, skipPadQueries]): q,k,v,out [B,S,H,D];
 // lse [B,H,S].
 MBN_FN(attention) {
   size_t nq, nk, nv, no, nl;
@@ -368,6 +375,7 @@ MBN_FN(attention) {
   AttentionBias ab = attention_bias(a, 7, B, H, S);
   float* o = a.f32(10, &no);
   float* lse = a.f32(11, &nl);
+  ab.skip_pad_queries = a.opt_boolean(12);
   long n = B * H * S * D;
   for (size_t z : {nq, nk, nv, no}) need(z, n, "q/k/v/out");
   need(nl, B * H * S, "lse");
@@ -375,7 +383,7 @@ MBN_FN(attention) {
   return undefined(env);
 }
 
-// attentionGrad(q, k, v, out, lse, dout, B, H, S, D, slopes|null, keyMask|null, bias|null, dq, dk, dv)
+// attentionGrad(q, k, v, out, lse, dout, B, H, S, D, slopes|null, keyMask|null, bias|null, dq, dk, dv[, skipPadQueries])
 MBN_FN(attentionGrad) {
   size_t n[9];
   float* q = a.f32(0, &n[0]);
@@ -389,6 +397,7 @@ MBN_FN(attentionGrad) {
   float* dq = a.f32(13, &n[6]);
   float* dk = a.f32(14, &n[7]);
   float* dv = a.f32(15, &n[8]);
+  ab.skip_pad_queries = a.opt_boolean(16);
   long total = B * H * S * D;
   for (int i : {0, 1, 2, 3, 5, 6, 7, 8}) need(n[i], total, "q/k/v/out/grads");
   need(n[4], B * H * S, "lse");
@@ -399,7 +408,7 @@ MBN_FN(attentionGrad) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
 #define P(n) {#n, nullptr, n, nullptr, nullptr, nullptr, napi_default, nullptr}
-      P(info),    P(setGemmEngine), P(gemm),    P(gemmBatched), P(unary),     P(binary),
+      P(info),    P(peakFlops), P(setGemmEngine), P(gemm),    P(gemmBatched), P(unary),     P(binary),
       P(reduce),  P(transpose),     P(softmax), P(gather),      P(segmentSum), P(adamw),
       P(layerNorm), P(layerNormGrad), P(attention), P(attentionGrad), P(geluTanh), P(geluTanhGrad),
       P(geglu),   P(gegluGrad),

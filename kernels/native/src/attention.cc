@@ -16,23 +16,35 @@ static const float kMasked = -1e30f;  // additive bias of a padded key (finite, 
 
 // scores[r, j] += bias for query rows [i0, i0 + rows) of tile (b, h): ALiBi −slope·|i − j|, the key mask,
 // and a general bias tensor.
-static void add_bias(float* sc, long i0, long rows, long S, long b, long h, long H, const AttentionBias& ab) {
+// Scores are [rows, Sk] with row stride Sk: keys [0, Sk) of S.
+static void add_bias(float* sc, long i0, long rows, long S, long Sk, long b, long h, long H, const AttentionBias& ab) {
   float slope = ab.slopes ? ab.slopes[h] : 0.f;
   const float* mask = ab.key_mask ? ab.key_mask + b * S : nullptr;
   const float* full = ab.bias ? ab.bias + b * ab.bias_batch_stride + h * S * S : nullptr;
   for (long r = 0; r < rows; ++r) {
-    float* row = sc + r * S;
+    float* row = sc + r * Sk;
     long i = i0 + r;
     if (slope != 0.f)
-      for (long j = 0; j < S; ++j) row[j] -= slope * static_cast<float>(j > i ? j - i : i - j);
+      for (long j = 0; j < Sk; ++j) row[j] -= slope * static_cast<float>(j > i ? j - i : i - j);
     if (mask)
-      for (long j = 0; j < S; ++j) row[j] += mask[j] > 0.5f ? 0.f : kMasked;
+      for (long j = 0; j < Sk; ++j) row[j] += mask[j] > 0.5f ? 0.f : kMasked;
     if (full) {
       const float* br = full + i * S;
-      for (long j = 0; j < S; ++j) row[j] += br[j];
+      for (long j = 0; j < Sk; ++j) row[j] += br[j];
     }
   }
   (void)H;
+}
+
+long attention_key_length(const AttentionBias& ab, long b, long S) {
+  if (!ab.key_mask || ab.bias) return S;
+  const float* m = ab.key_mask + b * S;
+  long L = 0;
+  while (L < S && m[L] > 0.5f) ++L;
+  if (L == 0) return S;  // no real key: every score is masked alike, keep the full (uniform) softmax
+  for (long j = L; j < S; ++j)
+    if (m[j] > 0.5f) return S;  // not a prefix
+  return L;
 }
 
 static Gemm gm(bool ta, bool tb, long M, long N, long K, float alpha, const float* A, long lda, const float* B,
@@ -50,13 +62,19 @@ void attention_forward(const float* q, const float* k, const float* v, long B, l
     const float* Q = q + off;
     const float* K = k + off;
     const float* V = v + off;
-    std::vector<float> sc(kBlock * S);
-    for (long i0 = 0; i0 < S; i0 += kBlock) {
-      long rows = std::min(kBlock, S - i0);
-      sgemm_serial(gm(false, true, rows, S, D, scale, Q + i0 * ld, ld, K, ld, 0.f, sc.data(), S));
-      add_bias(sc.data(), i0, rows, S, b, h, H, ab);
-      for (long r = 0; r < rows; ++r) lse[t * S + i0 + r] = softmax_row(sc.data() + r * S, sc.data() + r * S, S);
-      sgemm_serial(gm(false, false, rows, D, S, 1.f, sc.data(), S, V, ld, 0.f, out + off + i0 * ld, ld));
+    const long Sk = attention_key_length(ab, b, S);
+    const long Sq = ab.skip_pad_queries && Sk < S ? Sk : S;
+    std::vector<float> sc(kBlock * Sk);
+    for (long i0 = 0; i0 < Sq; i0 += kBlock) {
+      long rows = std::min(kBlock, Sq - i0);
+      sgemm_serial(gm(false, true, rows, Sk, D, scale, Q + i0 * ld, ld, K, ld, 0.f, sc.data(), Sk));
+      add_bias(sc.data(), i0, rows, S, Sk, b, h, H, ab);
+      for (long r = 0; r < rows; ++r) lse[t * S + i0 + r] = softmax_row(sc.data() + r * Sk, sc.data() + r * Sk, Sk);
+      sgemm_serial(gm(false, false, rows, D, Sk, 1.f, sc.data(), Sk, V, ld, 0.f, out + off + i0 * ld, ld));
+    }
+    for (long i = Sq; i < S; ++i) {  // skipped pad queries
+      std::fill(out + off + i * ld, out + off + i * ld + D, 0.f);
+      lse[t * S + i] = 0.f;
     }
   });
 }
@@ -71,32 +89,40 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
     long off = b * S * ld + h * D;
     const float *Q = q + off, *K = k + off, *V = v + off, *O = out + off, *dO = dout + off;
     float *dQ = dq + off, *dK = dk + off, *dV = dv + off;
-    std::vector<float> P(kBlock * S), dP(kBlock * S), Di(kBlock);
-    for (long i0 = 0; i0 < S; i0 += kBlock) {
-      long rows = std::min(kBlock, S - i0);
+    const long Sk = attention_key_length(ab, b, S);
+    const long Sq = ab.skip_pad_queries && Sk < S ? Sk : S;
+    std::vector<float> P(kBlock * Sk), dP(kBlock * Sk), Di(kBlock);
+    for (long i0 = 0; i0 < Sq; i0 += kBlock) {
+      long rows = std::min(kBlock, Sq - i0);
       // P = exp(scores − lse), recomputed.
-      sgemm_serial(gm(false, true, rows, S, D, scale, Q + i0 * ld, ld, K, ld, 0.f, P.data(), S));
-      add_bias(P.data(), i0, rows, S, b, h, H, ab);
+      sgemm_serial(gm(false, true, rows, Sk, D, scale, Q + i0 * ld, ld, K, ld, 0.f, P.data(), Sk));
+      add_bias(P.data(), i0, rows, S, Sk, b, h, H, ab);
       for (long r = 0; r < rows; ++r) {
         float l = lse[t * S + i0 + r];
-        float* row = P.data() + r * S;
-        for (long j = 0; j < S; ++j) row[j] = vexp(row[j] - l);
+        float* row = P.data() + r * Sk;
+        for (long j = 0; j < Sk; ++j) row[j] = vexp(row[j] - l);
         float d = 0.f;
         for (long c = 0; c < D; ++c) d += dO[(i0 + r) * ld + c] * O[(i0 + r) * ld + c];
         Di[r] = d;
       }
       // dV += Pᵀ·dO; dP = dO·Vᵀ; dS = P ⊙ (dP − D_i); dQ = dS·K·scale; dK += dSᵀ·Q·scale.
       float beta = i0 == 0 ? 0.f : 1.f;
-      sgemm_serial(gm(true, false, S, D, rows, 1.f, P.data(), S, dO + i0 * ld, ld, beta, dV, ld));
-      sgemm_serial(gm(false, true, rows, S, D, 1.f, dO + i0 * ld, ld, V, ld, 0.f, dP.data(), S));
+      sgemm_serial(gm(true, false, Sk, D, rows, 1.f, P.data(), Sk, dO + i0 * ld, ld, beta, dV, ld));
+      sgemm_serial(gm(false, true, rows, Sk, D, 1.f, dO + i0 * ld, ld, V, ld, 0.f, dP.data(), Sk));
       for (long r = 0; r < rows; ++r) {
-        float* pr = P.data() + r * S;
-        float* dpr = dP.data() + r * S;
-        for (long j = 0; j < S; ++j) pr[j] = pr[j] * (dpr[j] - Di[r]);
+        float* pr = P.data() + r * Sk;
+        float* dpr = dP.data() + r * Sk;
+        for (long j = 0; j < Sk; ++j) pr[j] = pr[j] * (dpr[j] - Di[r]);
       }
-      sgemm_serial(gm(false, false, rows, D, S, scale, P.data(), S, K, ld, 0.f, dQ + i0 * ld, ld));
-      sgemm_serial(gm(true, false, S, D, rows, scale, P.data(), S, Q + i0 * ld, ld, beta, dK, ld));
+      sgemm_serial(gm(false, false, rows, D, Sk, scale, P.data(), Sk, K, ld, 0.f, dQ + i0 * ld, ld));
+      sgemm_serial(gm(true, false, Sk, D, rows, scale, P.data(), Sk, Q + i0 * ld, ld, beta, dK, ld));
     }
+    // Skipped keys have probability 0 (no gradient), skipped queries contribute nothing.
+    for (long j = Sk; j < S; ++j) {
+      std::fill(dK + j * ld, dK + j * ld + D, 0.f);
+      std::fill(dV + j * ld, dV + j * ld + D, 0.f);
+    }
+    for (long i = Sq; i < S; ++i) std::fill(dQ + i * ld, dQ + i * ld + D, 0.f);
   });
 }
 

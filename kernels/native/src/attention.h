@@ -15,7 +15,16 @@ struct AttentionBias {
   const float* key_mask = nullptr;  // [B, S]
   const float* bias = nullptr;      // [Bb, H, S, S]
   long bias_batch_stride = 0;
+  // The caller discards the outputs of padded query rows (an unpadded model gathers only real rows after
+  // attention): those rows are then not computed (forward: zeros; backward: no contribution, zero dq).
+  bool skip_pad_queries = false;
 };
+
+// Keys per batch row that can matter: when the key mask is a prefix of L ≥ 1 real tokens (pads after them, as
+// BERT batches are laid out) and there is no general bias, keys past L get probability exactly 0 (exp(−1e30)
+// underflows) and are skipped; otherwise all S.
+
+long attention_key_length(const AttentionBias& ab, long b, long S);
 
 void attention_forward(const float* q, const float* k, const float* v, long B, long H, long S, long D,
                        const AttentionBias& bias, float* out, float* lse);

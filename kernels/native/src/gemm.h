@@ -30,6 +30,10 @@ void sgemm_builtin(const Gemm& g);
 // Batched: batch items with per-item element offsets into A, B and C (offsets may repeat, for broadcasting).
 void sgemm_batched(const Gemm& shape, long batch, const long* offA, const long* offB, const long* offC);
 
+// The FLOP/s of independent FMA chains on every pool thread for about `seconds` (best round), in the built-in
+// kernel's ISA; 0 when that ISA is the portable one.
+double measured_peak_flops(double seconds);
+
 // "openblas" or "builtin" — which engine sgemm() uses now.
 std::string gemm_engine();
 // The built-in micro-kernel's instruction set: "avx512", "avx2" or "portable".

@@ -15,9 +15,9 @@ struct ArgError {
 class Args {
  public:
   Args(napi_env env, napi_callback_info info) : env_(env) {
-    size_t argc = 16;
+    size_t argc = kMaxArgs;
     napi_get_cb_info(env, info, &argc, argv_, nullptr, nullptr);
-    argc_ = argc;
+    argc_ = argc < kMaxArgs ? argc : kMaxArgs;  // napi reports the caller's count, which may exceed the buffer
   }
   size_t size() const { return argc_; }
   napi_value at(size_t i) const {
@@ -59,6 +59,14 @@ class Args {
     return v;
   }
   long integer(size_t i) const { return static_cast<long>(num(i)); }
+  // An optional trailing boolean: false when absent or undefined.
+  bool opt_boolean(size_t i) const {
+    if (i >= argc_) return false;
+    napi_valuetype t;
+    napi_typeof(env_, argv_[i], &t);
+    if (t == napi_undefined || t == napi_null) return false;
+    return boolean(i);
+  }
   bool boolean(size_t i) const {
     bool v;
     if (napi_get_value_bool(env_, at(i), &v) != napi_ok)
@@ -92,7 +100,8 @@ class Args {
 
  private:
   napi_env env_;
-  napi_value argv_[16];
+  static const size_t kMaxArgs = 20;
+  napi_value argv_[kMaxArgs];
   size_t argc_ = 0;
 };
 

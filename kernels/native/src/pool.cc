@@ -1,10 +1,11 @@
 #include "pool.h"
 
+#include <chrono>
 #include <cstdlib>
 
 #include "isa.h"
 #if MBN_X86
-#include <xmmintrin.h>
+#include <immintrin.h>
 #endif
 
 namespace mbn {
@@ -24,6 +25,28 @@ DenormalsOff::DenormalsOff() : saved_(0) {}
 DenormalsOff::~DenormalsOff() {}
 #endif
 
+// How long a worker (or the waiting caller) polls before it sleeps on the condition variable.
+static const double kSpinMicros = 50.0;
+
+static inline void cpu_relax() {
+#if MBN_X86
+  _mm_pause();
+#endif
+}
+
+// Polls `ready` for up to kSpinMicros; true when it became true meanwhile.
+template <class F>
+static bool spin_until(F ready) {
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0;; ++i) {
+    if (ready()) return true;
+    cpu_relax();
+    if ((i & 63) == 63 &&
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() > kSpinMicros)
+      return false;
+  }
+}
+
 Pool::Pool(int threads) : threads_(threads < 1 ? 1 : threads) {
   for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
@@ -31,7 +54,7 @@ Pool::Pool(int threads) : threads_(threads < 1 ? 1 : threads) {
 Pool::~Pool() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
+    stop_.store(true);
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
@@ -50,16 +73,20 @@ void Pool::worker_loop() {
   DenormalsOff ftz;  // for the worker's whole life
   long seen = 0;
   for (;;) {
-    {
+    auto fresh = [&] { return stop_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen; };
+    if (!spin_until(fresh)) {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
+      sleepers_.fetch_add(1);
+      wake_.wait(lock, fresh);
+      sleepers_.fetch_sub(1);
     }
+    if (stop_.load()) return;
+    seen = generation_.load(std::memory_order_acquire);
     run_tasks();
-    {
+    if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // The caller may be asleep on done_: take the lock so the notify cannot fall between its check and wait.
       std::lock_guard<std::mutex> lock(mu_);
-      if (--active_ == 0) done_.notify_one();
+      done_.notify_one();
     }
   }
 }
@@ -75,15 +102,18 @@ void Pool::parallel_for(long tasks, const std::function<void(long)>& fn) {
     fn_ = &fn;
     tasks_ = tasks;
     next_.store(0);
-    active_ = threads_ - 1;
-    ++generation_;
+    active_.store(threads_ - 1);
+    generation_.fetch_add(1, std::memory_order_release);
   }
-  wake_.notify_all();
+  if (sleepers_.load() > 0) wake_.notify_all();
   in_pool = true;
   run_tasks();
   in_pool = false;
-  std::unique_lock<std::mutex> lock(mu_);
-  done_.wait(lock, [&] { return active_ == 0; });
+  auto finished = [&] { return active_.load(std::memory_order_acquire) == 0; };
+  if (!spin_until(finished)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, finished);
+  }
   fn_ = nullptr;
 }
 

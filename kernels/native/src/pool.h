@@ -1,7 +1,9 @@
 // A small persistent thread pool: parallel_for(tasks, fn) runs fn(task) for task in [0, tasks) on the caller
 // plus (threads - 1) workers and returns when all are done. Tasks are handed out by an atomic counter, so
-// uneven tasks balance themselves. Workers sleep on a condition variable between calls (the machines this
-// runs on are often shared, so no busy spinning beyond a short yield loop).
+// uneven tasks balance themselves. Between calls a worker first polls for the next one for a short while
+// (kSpinMicros: a training step issues parallel calls back to back, and waking a sleeping thread through the
+// kernel costs tens of microseconds on a VM), then sleeps on a condition variable, so an idle process burns
+// no CPU on a shared machine. The caller waits for the last task the same way.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -26,12 +28,13 @@ class Pool {
   std::vector<std::thread> workers_;
   std::mutex mu_;
   std::condition_variable wake_, done_;
-  long generation_ = 0;
-  bool stop_ = false;
+  std::atomic<long> generation_{0};
+  std::atomic<bool> stop_{false};
   const std::function<void(long)>* fn_ = nullptr;
   long tasks_ = 0;
   std::atomic<long> next_{0};
-  int active_ = 0;
+  std::atomic<int> active_{0};
+  std::atomic<int> sleepers_{0};
 };
 
 // The process-wide pool (threads from MBENCH_NATIVE_THREADS, else the hardware concurrency).
