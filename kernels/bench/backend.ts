@@ -36,6 +36,9 @@ export async function activateBackend(name: string): Promise<ActiveBackend> {
   // call runs on the calling thread, so the process-CPU clock times it exactly.
   if (checked === 'wasm' && !process.env['MBENCH_WASM_THREADS']) process.env['MBENCH_WASM_THREADS'] = '1';
   if (checked === 'native' && !process.env['MBENCH_NATIVE_THREADS']) process.env['MBENCH_NATIVE_THREADS'] = '1';
+  // And native's own GEMM, not whichever OpenBLAS a machine has (a baseline recorded with one engine would
+  // otherwise be compared with another): MBENCH_NATIVE_GEMM=openblas measures OpenBLAS instead.
+  if (checked === 'native' && !process.env['MBENCH_NATIVE_GEMM']) process.env['MBENCH_NATIVE_GEMM'] = 'builtin';
   const active = await useBackend(checked);
   const threaded =
     (active.name === 'wasm' && Number(process.env['MBENCH_WASM_THREADS']) > 1) || (active.name === 'native' && Number(process.env['MBENCH_NATIVE_THREADS']) > 1);
