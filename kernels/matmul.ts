@@ -20,9 +20,17 @@ export function matMulTransB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return onWasm() ? tf.matMul(a, tf.transpose(b)) : tf.matMul(a, b, false, true);
 }
 
-/** aᵀ·b for 2-D tensors, via an explicit transpose on wasm. */
+/**
+ * aᵀ·b for 2-D tensors a [n,k], b [n,m], via explicit transposes on wasm: either aᵀ·b (transposing a, n·k
+ * floats) or (bᵀ·a)ᵀ (transposing b and the [m,k] result, n·m + m·k floats), whichever moves fewer. A weight
+ * gradient xᵀ·dy with x [4096,512] and dy [4096,128] transposes 0.6 M floats instead of 2 M.
+ */
 export function matMulTransA(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return onWasm() ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, b, true, false);
+  if (!onWasm()) return tf.matMul(a, b, true, false);
+  const [n, k] = a.shape;
+  const m = b.shape[1];
+  if (n * k <= n * m + m * k) return tf.matMul(tf.transpose(a), b);
+  return tf.transpose(tf.matMul(tf.transpose(b), a)) as tf.Tensor2D;
 }
 
 /**

@@ -7,15 +7,14 @@
  *   correct = #{i : argmax_j logits_ij = labels_i}               (scalar, ties count as correct)
  * One custom gradient for decoder + softmax + cross-entropy, g = softmax − onehot:
  *   dh = g·table / M,   dtable = gᵀ·h / M,   dbias = Σ_rows g / M.
- * wasm: logits are computed transposed and reduced by one JS kernel that also writes g in both layouts
- * (wasm-xent.ts), so every product is a plain 2-D XNNPACK call and no [M,V] tensor is transposed; the loss is
- * an exact log-sum-exp. Other backends: tf ops (softmax, tensorScatterUpdate for the one-hot), where −log p
+ * wasm: logits in row layout, tfjs-wasm's vectorised softmax and row maxima, and one JS reduction over M
+ * values (wasm-xent-rows.ts); every product is a plain 2-D XNNPACK call; the loss is an exact log-sum-exp. Other backends: tf ops (softmax, tensorScatterUpdate for the one-hot), where −log p
  * comes from the softmax probability floored at 1e-30 (a per-token loss never exceeds 69 nats).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 import { gatherRowsForward, onWasm } from './wasm-fast-path.js';
-import { chunkedMatMul, tiedXentColumns } from './wasm-xent.js';
+import { xentRowStats } from './wasm-xent-rows.js';
 
 const PROB_FLOOR = 1e-30;
 
@@ -69,26 +68,28 @@ function portableLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, lab
   return f(h, table, bias);
 }
 
-/** wasm: transposed logits and the JS column-softmax kernel (wasm-xent.ts); every product plain 2-D. */
+/** wasm: row-layout logits, XNNPACK softmax, one small JS reduction (wasm-xent-rows.ts); every product plain 2-D. */
 function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels: Int32Array): tf.Tensor1D {
   const m = labels.length;
   const f = customOp<tf.Tensor1D>(([hi, t, b], save) => {
-    const logitsT = tf.matMul(t as tf.Tensor2D, tf.transpose(hi as tf.Tensor2D)) as tf.Tensor2D; // [V,M]
+    const logits = tiedLogits(hi as tf.Tensor2D, t as tf.Tensor2D, b as tf.Tensor1D); // [M,V]
+    const probs = tf.softmax(logits) as tf.Tensor2D;
     const labelIds = tf.tensor1d(labels, 'int32');
-    const [e, eT, r, stats] = tiedXentColumns(logitsT, b as tf.Tensor1D, labelIds);
-    save([hi!, t!, e, eT, r, labelIds]);
+    const stats = xentRowStats(logits, tf.max(logits, 1) as tf.Tensor1D, tf.max(probs, 1) as tf.Tensor1D, labelIds);
+    save([hi!, t!, probs, labelIds]);
     return {
       value: tf.div(stats, tf.tensor1d([m, 1])) as tf.Tensor1D, // [mean loss, correct]
       gradFunc: (dy, saved) => {
-        const [sh, st, se, seT, sr, sl] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+        const [sh, st, sp, sl] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
         const [V, H] = st.shape;
         const scale = tf.div(tf.slice(dy, [0], [1]), m);
-        const rCol = tf.reshape(sr, [m, 1]);
         const at = tf.reshape(sl, [m, 1]) as tf.Tensor2D;
-        // g = e·diag(r) − Y, applied to the small operands (see wasm-xent.ts).
-        const dh = tf.sub(tf.mul(chunkedMatMul(se, st, m), rCol), gatherRowsForward(st, sl));
-        const dTable = tf.sub(tf.matMul(seT, tf.mul(sh, rCol) as tf.Tensor2D), tf.scatterND(at, sh, [V, H]));
-        const dBias = tf.sub(tf.reshape(tf.matMul(seT, rCol as tf.Tensor2D), [V]), tf.scatterND(at, tf.ones([m]), [V]));
+        // g = P − Y, with Y applied to the small operands: dh = P·table − table[labels],
+        // dtable = (hᵀ·P)ᵀ − scatter(labels, h), dbias = 1ᵀ·P − counts(labels). The two products with P as
+        // their right operand share one XNNPACK operator (tfjs-wasm caches it on P), so P is packed once.
+        const dh = tf.sub(tf.matMul(sp, st), gatherRowsForward(st, sl));
+        const dTable = tf.sub(tf.transpose(tf.matMul(tf.transpose(sh), sp)), tf.scatterND(at, sh, [V, H]));
+        const dBias = tf.sub(tf.reshape(tf.matMul(tf.ones([1, m]), sp), [V]), tf.scatterND(at, tf.ones([m]), [V]));
         return [tf.mul(dh, scale), tf.mul(dTable, scale), tf.mul(dBias, scale)];
       },
     };

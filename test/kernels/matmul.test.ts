@@ -26,6 +26,21 @@ test('batchMatMul equals batched tf.matMul, values and gradients', () => {
   assertSameFunction((x, y) => batchMatMul(x as tf.Tensor3D, y as tf.Tensor3D), (x, y) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D), [ga, gb]);
 });
 
+test('on wasm: both orientations of a weight gradient (transposing x, or dy and the result) match cpu', async () => {
+  // x [6,9], dy [6,2]: transposing x moves 54 floats, (dyᵀ·x)ᵀ moves 12 + 18, so wasm takes the second way.
+  const inputs = [randomTensor([6, 9], 21), randomTensor([9, 2], 22), randomTensor([6, 2], 23)].map((t) => t.dataSync().slice());
+  const run = () =>
+    tf.tidy(() => {
+      const [x, w, g] = [tf.tensor2d(inputs[0]!, [6, 9]), tf.tensor2d(inputs[1]!, [9, 2]), tf.tensor2d(inputs[2]!, [6, 2])];
+      return tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(matMul(xi as tf.Tensor2D, wi as tf.Tensor2D), g)))([x, w]).map((t) => t.dataSync().slice());
+    });
+  const onCpu = run();
+  await useBackend('wasm');
+  const onWasm = run();
+  await useBackend('cpu');
+  onWasm.forEach((v, i) => assertClose(v, onCpu[i]!, 1e-5, `gradient ${i}`));
+});
+
 test('on wasm: every matmul path (XNNPACK slices, explicit transposes, ones-product sums) matches cpu', async () => {
   const inputs = [a, b, bias, ga, gb].map((t) => t.dataSync().slice());
   const run = () =>
