@@ -9,7 +9,8 @@
  *   dh = g·table / M,   dtable = gᵀ·h / M,   dbias = Σ_rows g / M.
  * wasm: logits in row layout, tfjs-wasm's vectorised softmax and row maxima, and one JS reduction over M
  * values (wasm-xent-rows.ts); every product is a plain 2-D XNNPACK call; the loss is an exact log-sum-exp.
- * Other backends: tf ops (softmax, tensorScatterUpdate for the one-hot), where −log p comes from the softmax probability floored at 1e-30 (a per-token loss never exceeds 69 nats).
+ * Other backends: tf ops (softmax, tensorScatterUpdate for the one-hot), where −log p comes from the softmax
+ * probability floored at 1e-30 (a per-token loss never exceeds 69 nats).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
