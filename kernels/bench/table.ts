@@ -57,6 +57,37 @@ export function resultsTable(record: KernelRecord): string {
   return `backend ${record.backend} on ${record.device}; ${record.settings.rounds} rounds, ${record.settings.timeMs} ms per case\n${table.toString()}`;
 }
 
+/**
+ * Several backends' runs of the same cases side by side: per backend the median ms and throughput, and for each
+ * backend after the first its speed relative to the first (first's ms / its ms; > 1 is faster). Times are on
+ * each record's own clock (process CPU time for single-threaded wasm/native, see harness.ts).
+ */
+export function backendsTable(records: KernelRecord[]): string {
+  const [first, ...rest] = records;
+  if (!first) return '';
+  const head = ['case', 'shape'];
+  for (const r of records) head.push(`${r.backend} ms`, `${r.backend} throughput`);
+  for (const r of rest) head.push(`${r.backend} vs ${first.backend}`);
+  const table = new Table({ head, colAligns: ['left', 'left', ...head.slice(2).map(() => 'right' as const)], ...compact });
+  const byName = records.map((r) => new Map(r.cases.map((c) => [c.name, c])));
+  for (const c of first.cases) {
+    const row: string[] = [c.name, shapeText(c.shape)];
+    const found = byName.map((m) => m.get(c.name));
+    for (const f of found) {
+      if (f?.state === 'completed') row.push(fixed(f.medianMs, 3), throughputText(f));
+      else row.push(f ? 'ERROR' : '—', '');
+    }
+    const base = found[0];
+    for (const f of found.slice(1)) {
+      row.push(base?.state === 'completed' && f?.state === 'completed' ? `${ratioText(base.medianMs / f.medianMs)}×` : '—');
+    }
+    table.push(row);
+  }
+  const settings = records.map((r) => `${r.backend}: ${r.device}, ${r.settings.clock} clock`).join('; ');
+  return `${settings}
+${table.toString()}`;
+}
+
 function percent(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? '+∞' : '−∞';
   return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;

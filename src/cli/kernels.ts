@@ -7,7 +7,8 @@ import { compareResults } from '../../kernels/bench/compare.js';
 import { baselinePath, checkSameClock, loadBaseline, saveRecord } from '../../kernels/bench/record.js';
 import { allCases, defaultCases, filterCases } from '../../kernels/bench/registry.js';
 import { measureKernels, repeatWork } from '../../kernels/bench/suite.js';
-import { resultsTable, shapeText, verdictTable } from '../../kernels/bench/table.js';
+import { backendsTable, resultsTable, shapeText, verdictTable } from '../../kernels/bench/table.js';
+import type { KernelRecord } from '../../kernels/bench/types.js';
 
 const defaultSettings = { timeMs: 500, rounds: 10 };
 
@@ -38,7 +39,11 @@ export const command: CommandModule<object, KernelsArgs> = {
   describe: 'Measure kernel throughput (table, JSON) and check for regressions against a baseline',
   builder: (y) =>
     y
-      .option('backend', { type: 'string', default: 'wasm', describe: `tfjs backend: ${knownBackends.join(', ')}` })
+      .option('backend', {
+        type: 'string',
+        default: 'wasm',
+        describe: `tfjs backend: ${knownBackends.join(', ')}; several, comma-separated (wasm,native), give a side-by-side table with a column per backend`,
+      })
       .option('filter', { type: 'string', describe: "comma-separated case patterns: substrings ('attention,mini') or globs ('ffn-*/base')" })
       .option('time', { type: 'number', describe: `measuring time per case, ms, split into --rounds; the calibration adds a third (default ${defaultSettings.timeMs}, or the baseline's with --compare)` })
       .option('rounds', { type: 'number', describe: `calibration/case pairs per case: the samples the regression check compares (default ${defaultSettings.rounds}, or the baseline's)` })
@@ -51,6 +56,7 @@ export const command: CommandModule<object, KernelsArgs> = {
       .option('plant-slowdown', { type: 'string', hidden: true, describe: 'cases matching this filter do their work twice (to test the check)' })
       .example('$0 kernels', 'every case on wasm, about a minute')
       .example('$0 kernels --filter attention --time 2000', 'attention cases only, longer')
+      .example('$0 kernels --backend wasm,native', 'both backends side by side, with native vs wasm speed')
       .example('$0 kernels --compare results/kernels/baseline-wasm.json --threshold 10%', 'the CI regression check'),
   handler: handler(async (args: KernelsArgs) => {
     // 1. Validate everything a user can get wrong before spending a minute measuring.
@@ -66,7 +72,15 @@ export const command: CommandModule<object, KernelsArgs> = {
       for (const c of cases) process.stdout.write(`${c.name}\t${shapeText(c.shape)}\n`);
       return;
     }
-    checkBackendName(args.backend);
+    const backends = args.backend.split(',').map((b) => b.trim()).filter((b) => b !== '');
+    if (backends.length === 0) throw new UserError('--backend needs a backend name');
+    backends.forEach(checkBackendName);
+    if (new Set(backends).size !== backends.length) throw new UserError(`--backend ${args.backend} names a backend twice`);
+    if (backends.length > 1) {
+      const single = (['compare', 'save-baseline', 'json'] as const).filter((k) => args[k] !== undefined);
+      if (single.length) throw new UserError(`--${single[0]} works with one backend at a time; drop it or give --backend one name`);
+      return sideBySide(backends, cases, { timeMs: args.time ?? defaultSettings.timeMs, rounds: args.rounds ?? defaultSettings.rounds });
+    }
     const baseline = args.compare !== undefined ? loadBaseline(args.compare, args.backend) : undefined;
     // A round's ratio is a minimum over its calls, which shrinks as calls grow: compare like with like.
     const settings = {
@@ -108,3 +122,21 @@ export const command: CommandModule<object, KernelsArgs> = {
     return 0;
   }),
 };
+
+/** Runs the cases on each backend in turn (one process: tfjs switches backends) and prints them side by side. */
+async function sideBySide(backends: string[], cases: ReturnType<typeof defaultCases>, settings: { timeMs: number; rounds: number }): Promise<number> {
+  const records: KernelRecord[] = [];
+  for (const name of backends) {
+    const backend = await activateBackend(name);
+    const started = performance.now();
+    const record = await measureKernels(cases, backend, settings, (m) =>
+      process.stderr.write(`kernels [${backend.name}]: ${m} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`),
+    );
+    saveRecord(`results/kernels/${backend.name}.json`, record);
+    records.push(record);
+  }
+  process.stdout.write(backendsTable(records) + '\n');
+  const errored = records.flatMap((r) => r.cases.filter((c) => c.state === 'errored').map((c) => `${r.backend}:${c.name}`));
+  if (errored.length) process.stderr.write(`kernels: ${errored.length} case(s) errored: ${errored.join(', ')}\n`);
+  return 0;
+}

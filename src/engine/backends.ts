@@ -141,6 +141,6 @@ export async function useBackend(name: string = DEFAULT_BACKEND): Promise<Active
   }
   if (!activated || tf.getBackend() !== backend) throw new UserError(`backend '${backend}' failed to start (no usable device?)`);
   // tfjs-cpu prints a "install tfjs-node" banner on first use; mbench's own message covers that.
-  if (backend === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  if (backend === 'cpu' || backend === 'native') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
   return { name: backend, ...deviceInfo(backend) };
 }

@@ -38,3 +38,11 @@ test('--list prints the default cases; bad --threshold and --backend are errors'
   assert.match(mbench('--threshold', 'ten').stderr, /--threshold 'ten' is not a percentage/);
   assert.match(mbench('--backend', 'wsm').stderr, /unknown backend \(--backend\) 'wsm' \(did you mean 'wasm'\?\)/);
 });
+
+test('several backends: each name is checked, and single-backend options are refused', () => {
+  assert.match(mbench('--backend', 'wasm,natve').stderr, /unknown backend \(--backend\) 'natve' \(did you mean 'native'\?\)/);
+  const r = mbench('--backend', 'wasm,cpu', '--compare', join(dir, 'x.json'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--compare works with one backend at a time/);
+  assert.match(mbench('--backend', 'wasm,wasm').stderr, /names a backend twice/);
+});
