@@ -66,7 +66,39 @@ static Blas& blas() {
 // Packed A: panels of MR rows, each laid out [k][MR]. Packed B: panels of NR columns, each laid out [k][NR].
 // Rows/columns past the matrix edge are zero, so the micro-kernel always computes a full MR×NR tile.
 
+#if MBN_X86
+// Non-transposed A, full 12-row panels: one masked gather per k collects the 12 rows' values (stride lda) into
+// the panel's [k][12] layout, instead of 12 scalar loads and stores.
+__attribute__((target("avx512f"))) static void pack_a12_rows_avx512(const float* src, long lda, long kc, float* d) {
+  const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 0, 0, 0),
+                                         _mm512_set1_epi32(static_cast<int>(lda)));
+  const __mmask16 twelve = 0x0fff;
+  for (long k = 0; k < kc; ++k) {
+    __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), twelve, idx, src + k, 4);
+    _mm512_mask_storeu_ps(d + k * 12, twelve, v);
+  }
+}
+#endif
+
+static bool use_gather_pack(const Gemm& g, int MR);
+
 static void pack_a(const Gemm& g, long i0, long mc, long k0, long kc, int MR, float* dst) {
+#if MBN_X86
+  if (use_gather_pack(g, MR)) {
+    long full = mc / MR * MR;
+    for (long p = 0; p < full; p += MR) pack_a12_rows_avx512(g.A + (i0 + p) * g.lda + k0, g.lda, kc, dst + p * kc);
+    if (full == mc) return;
+    // The ragged last panel below, element by element.
+    for (long k = 0; k < kc; ++k) {
+      float* d = dst + full * kc + k * MR;
+      int rows = static_cast<int>(mc - full);
+      const float* s = g.A + (i0 + full) * g.lda + k0 + k;
+      for (int r = 0; r < rows; ++r) d[r] = s[r * g.lda];
+      for (int r = rows; r < MR; ++r) d[r] = 0.f;
+    }
+    return;
+  }
+#endif
   for (long p = 0; p < mc; p += MR) {
     int rows = static_cast<int>(std::min<long>(MR, mc - p));
     for (long k = 0; k < kc; ++k) {
@@ -211,6 +243,16 @@ static const Isa& isa() {
   return i;
 }
 
+// The gather packing serves the AVX-512 kernel's 12-row panels of a non-transposed A whose byte offsets fit
+// the gather's 32-bit indices. MBENCH_GEMM_PACK=scalar turns it off (to compare).
+static bool use_gather_pack(const Gemm& g, int MR) {
+  static const bool enabled = [] {
+    const char* v = std::getenv("MBENCH_GEMM_PACK");
+    return !(v && std::strcmp(v, "scalar") == 0);
+  }();
+  return enabled && !g.transA && MR == 12 && std::strcmp(isa().name, "avx512") == 0 && g.lda * 11 < (1L << 29);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // 4. The blocked loops (GotoBLAS order: jc over NC columns, pc over KC depth, ic over MC rows; inside, jr over
 // NR-column micro-panels of packed B and ir over MR-row micro-panels of packed A).
@@ -251,6 +293,13 @@ static Blocking blocking() {
   return b;
 }
 
+// The K blocks: ceil(K / KC) of them, of equal depth (K = 512 with KC = 384 runs as 256 + 256, not 384 + 128:
+// a shallow last block runs the micro-kernel at a worse ratio of FMAs to C loads and stores).
+static long even_step(long K, long KC) {
+  long blocks = (K + KC - 1) / KC;
+  return (K + blocks - 1) / blocks;
+}
+
 // C[ic.., jc..] (+)= packed A block (mc × kc) · packed B block (kc × nc).
 static void macro_kernel(const Gemm& g, const float* Ap, const float* Bp, long ic, long mc, long jc, long nc, long kc,
                          float beta) {
@@ -281,11 +330,12 @@ static void gemm_block(const Gemm& g, long m0, long m1, long n0, long n1) {
   const Isa& I = isa();
   const Blocking Bk = blocking();
   static thread_local AlignedBuf abuf, bbuf;
+  const long kstep = even_step(g.K, Bk.KC);
   for (long jc = n0; jc < n1; jc += Bk.NC) {
     long nc = std::min(Bk.NC, n1 - jc);
     long ncp = (nc + I.NR - 1) / I.NR * I.NR;
-    for (long pc = 0; pc < g.K; pc += Bk.KC) {
-      long kc = std::min(Bk.KC, g.K - pc);
+    for (long pc = 0; pc < g.K; pc += kstep) {
+      long kc = std::min(kstep, g.K - pc);
       float beta = pc == 0 ? g.beta : 1.f;
       float* Bp = bbuf.get(ncp * kc);
       pack_b(g, pc, kc, jc, nc, I.NR, Bp);
@@ -335,17 +385,19 @@ void sgemm_builtin(const Gemm& g) {
     return;
   }
   static AlignedBuf shared_b;
+  const long kstep = even_step(g.K, Bk.KC);
   // Row chunks: whole MR panels, at most MC rows each, at least 2 per thread when there are enough rows
   // (tasks are handed out dynamically, so a descheduled thread's share is picked up by the others).
   long panels = (g.M + I.MR - 1) / I.MR;
-  long chunks = std::max<long>(T, std::min<long>(panels, std::max<long>(2L * T, (g.M + Bk.MC - 1) / Bk.MC)));
-  chunks = std::min(chunks, panels);
+  // A multiple of the thread count, so equal shares end together.
+  long chunks = std::max<long>(2L * T, (g.M + Bk.MC - 1) / Bk.MC);
+  chunks = std::min(panels, (chunks + T - 1) / T * T);
   long per = (panels + chunks - 1) / chunks * I.MR;
   for (long jc = 0; jc < g.N; jc += Bk.NC) {
     long nc = std::min(Bk.NC, g.N - jc);
     long npanels = (nc + I.NR - 1) / I.NR;
-    for (long pc = 0; pc < g.K; pc += Bk.KC) {
-      long kc = std::min(Bk.KC, g.K - pc);
+    for (long pc = 0; pc < g.K; pc += kstep) {
+      long kc = std::min(kstep, g.K - pc);
       float beta = pc == 0 ? g.beta : 1.f;
       float* Bp = shared_b.get(npanels * I.NR * kc);
       long pchunks = std::min<long>(npanels, 4L * T);
