@@ -24,6 +24,7 @@ interface KernelsArgs {
   list: boolean;
   all: boolean;
   'plant-slowdown'?: string;
+  'other-device': 'fail' | 'warn';
 }
 
 /** '10%' or '0.1' → 0.1. */
@@ -50,6 +51,12 @@ export const command: CommandModule<object, KernelsArgs> = {
       .option('json', { type: 'string', describe: 'also write the results record to this file' })
       .option('compare', { type: 'string', describe: 'baseline record to compare with (results/kernels/baseline-<backend>.json); exit 1 on a regression' })
       .option('threshold', { type: 'string', default: '10%', describe: 'with --compare: slowdown beyond which (and beyond its noise) a case fails' })
+      .option('other-device', {
+        choices: ['fail', 'warn'] as const,
+        default: 'fail' as const,
+        describe:
+          'with --compare, when the baseline was measured on another device: fail on a regression as usual, or only warn (a ratio to the calibration matmul also moves with the CPU, e.g. memory-bound kernels on a CPU with other bandwidth)',
+      })
       .option('save-baseline', { type: 'string', describe: 'write the results as a baseline (default path results/kernels/baseline-<backend>.json)' })
       .option('all', { type: 'boolean', default: false, describe: 'also run the slow cases (over a second a call on wasm, e.g. mlm-head-loss/base)' })
       .option('list', { type: 'boolean', default: false, describe: 'list the cases (after --filter) and exit' })
@@ -117,6 +124,13 @@ export const command: CommandModule<object, KernelsArgs> = {
       if (baseline.device !== record.device) process.stderr.write(`kernels: note: baseline was measured on ${baseline.device}; ratios still compare\n`);
       const comparison = compareResults(baseline.cases, record.cases, { threshold, confidence: 0.95 });
       process.stdout.write(`\ncompared with ${args.compare}\n${verdictTable(comparison)}\n`);
+      if (comparison.regressed && baseline.device !== record.device && args['other-device'] === 'warn') {
+        process.stderr.write(
+          `kernels: warning: the slower verdicts compare ${record.device} with a baseline from ${baseline.device}; ` +
+            `not failing (--other-device warn). Record a baseline on this machine to check it: --save-baseline\n`,
+        );
+        return 0;
+      }
       return comparison.regressed ? 1 : 0;
     }
     return 0;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/version.js';
@@ -45,4 +45,19 @@ test('several backends: each name is checked, and single-backend options are ref
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--compare works with one backend at a time/);
   assert.match(mbench('--backend', 'wasm,wasm').stderr, /names a backend twice/);
+});
+
+test('--other-device warn: a slower verdict against another device’s baseline warns instead of failing', { timeout: 120_000 }, () => {
+  const base = join(dir, 'baseline-cpu-other.json');
+  const common = ['--backend', 'cpu', '--filter', 'layernorm/tiny', '--rounds', '4', '--time', '60'];
+  assert.equal(mbench(...common, '--save-baseline', base).status, 0);
+  const record = JSON.parse(readFileSync(base, 'utf8')) as { device: string };
+  writeFileSync(base, JSON.stringify({ ...record, device: 'Some Other CPU (1 thread, JavaScript)' }));
+  const slowed = [...common, '--compare', base, '--plant-slowdown', 'layernorm'];
+  const strict = mbench(...slowed);
+  assert.equal(strict.status, 1, strict.stderr);
+  assert.match(strict.stdout, /REGRESSION/);
+  const lenient = mbench(...slowed, '--other-device', 'warn');
+  assert.equal(lenient.status, 0, lenient.stderr);
+  assert.match(lenient.stderr, /baseline from Some Other CPU .*not failing \(--other-device warn\)/);
 });
