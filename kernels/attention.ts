@@ -17,7 +17,7 @@
  *   `realRowsOnly` also padded queries, whose output rows are then zeros).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout } from './dropout.js';
+import { dropout, dropoutMask } from './dropout.js';
 import { batchMatMul } from './matmul.js';
 import { nativeAttention, onNative } from '../src/engine/native/fused.js';
 
@@ -90,10 +90,13 @@ export interface AttentionOptions {
 export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, biasOrBuild: tf.Tensor4D | (() => tf.Tensor4D), o: AttentionOptions): tf.Tensor2D {
   const { batch, seq, heads } = o;
   const bias = typeof biasOrBuild === 'function' ? biasOrBuild : () => biasOrBuild;
-  // native: one fused pass per (batch, head) tile, no [B,h,T,T] tensors kept (src/engine/native/fused.ts).
-  if (onNative() && !(o.dropoutRate && o.dropoutRate > 0)) {
-    if (o.alibi === undefined) return nativeAttention(q, k, v, { batch, seq, heads, bias: bias() });
-    return nativeAttention(q, k, v, { batch, seq, heads, slopes: o.alibi ? alibiSlopes(heads) : undefined, keyMask: o.keyMask, skipPadQueries: o.realRowsOnly });
+  // native: one fused pass per (batch, head) tile, no [B,h,T,T] tensors kept (src/engine/native/fused.ts);
+  // attention dropout applies the same keep mask the unfused path below would (kernels/dropout.ts).
+  if (onNative()) {
+    const rate = o.dropoutRate ?? 0;
+    const dropMask = rate > 0 ? dropoutMask(batch * heads * seq * seq, rate, o.dropoutSeed ?? 0) : undefined;
+    if (o.alibi === undefined) return nativeAttention(q, k, v, { batch, seq, heads, bias: bias(), dropMask });
+    return nativeAttention(q, k, v, { batch, seq, heads, slopes: o.alibi ? alibiSlopes(heads) : undefined, keyMask: o.keyMask, skipPadQueries: o.realRowsOnly, dropMask });
   }
   const hidden = q.shape[1];
   const d = hidden / heads;

@@ -28,6 +28,9 @@ describe('native fused ops match the compositions they replace (values and gradi
       ref: ([q, k, v]) => tf.mul(attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, keyMask, alibi: true }), o), rowMask),
       tol: 2e-4,
     });
+    // Attention dropout: the fused kernel applies the keep mask the unfused path draws (kernels/dropout.ts).
+    const withDrop = { ...o, dropoutRate: 0.25, dropoutSeed: 11, keyMask, alibi: true };
+    assertMatchesCpu('attention with dropout', ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, () => attentionBias({ ...o, keyMask, alibi: true }), withDrop), inputs, { tol: 2e-4 });
     assertMatchesCpu('attention plain', ([q, k, v]) => nativeAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, o), inputs, {
       ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, alibi: false }), o),
       tol: 2e-4,

@@ -364,7 +364,8 @@ static AttentionBias attention_bias(const Args& a, size_t first, long B, long H,
   return ab;
 }
 
-// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, bias|null, out, lse[, skipPadQueries]): q,k,v,out [B,S,H,D];
+// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, bias|null, out, lse[, skipPadQueries[, dropMask]]):
+// q,k,v,out [B,S,H,D];
 // lse [B,H,S].
 MBN_FN(attention) {
   size_t nq, nk, nv, no, nl;
@@ -376,6 +377,7 @@ MBN_FN(attention) {
   float* o = a.f32(10, &no);
   float* lse = a.f32(11, &nl);
   ab.skip_pad_queries = a.opt_boolean(12);
+  ab.drop = a.opt_f32(13, B * H * S * S, "dropMask");
   long n = B * H * S * D;
   for (size_t z : {nq, nk, nv, no}) need(z, n, "q/k/v/out");
   need(nl, B * H * S, "lse");
@@ -383,7 +385,8 @@ MBN_FN(attention) {
   return undefined(env);
 }
 
-// attentionGrad(q, k, v, out, lse, dout, B, H, S, D, slopes|null, keyMask|null, bias|null, dq, dk, dv[, skipPadQueries])
+// attentionGrad(q, k, v, out, lse, dout, B, H, S, D, slopes|null, keyMask|null, bias|null, dq, dk, dv[, skipPadQueries[,
+// dropMask]])
 MBN_FN(attentionGrad) {
   size_t n[9];
   float* q = a.f32(0, &n[0]);
@@ -398,6 +401,7 @@ MBN_FN(attentionGrad) {
   float* dk = a.f32(14, &n[7]);
   float* dv = a.f32(15, &n[8]);
   ab.skip_pad_queries = a.opt_boolean(16);
+  ab.drop = a.opt_f32(17, B * H * S * S, "dropMask");
   long total = B * H * S * D;
   for (int i : {0, 1, 2, 3, 5, 6, 7, 8}) need(n[i], total, "q/k/v/out/grads");
   need(n[4], B * H * S, "lse");

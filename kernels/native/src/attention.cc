@@ -70,6 +70,12 @@ void attention_forward(const float* q, const float* k, const float* v, long B, l
       sgemm_serial(gm(false, true, rows, Sk, D, scale, Q + i0 * ld, ld, K, ld, 0.f, sc.data(), Sk));
       add_bias(sc.data(), i0, rows, S, Sk, b, h, H, ab);
       for (long r = 0; r < rows; ++r) lse[t * S + i0 + r] = softmax_row(sc.data() + r * Sk, sc.data() + r * Sk, Sk);
+      if (ab.drop)
+        for (long r = 0; r < rows; ++r) {
+          const float* m = ab.drop + (t * S + i0 + r) * S;
+          float* row = sc.data() + r * Sk;
+          for (long j = 0; j < Sk; ++j) row[j] *= m[j];
+        }
       sgemm_serial(gm(false, false, rows, D, Sk, 1.f, sc.data(), Sk, V, ld, 0.f, out + off + i0 * ld, ld));
     }
     for (long i = Sq; i < S; ++i) {  // skipped pad queries
@@ -91,7 +97,7 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
     float *dQ = dq + off, *dK = dk + off, *dV = dv + off;
     const long Sk = attention_key_length(ab, b, S);
     const long Sq = ab.skip_pad_queries && Sk < S ? Sk : S;
-    std::vector<float> P(kBlock * Sk), dP(kBlock * Sk), Di(kBlock);
+    std::vector<float> P(kBlock * Sk), dP(kBlock * Sk), Di(kBlock), PM(ab.drop ? kBlock * Sk : 0);
     for (long i0 = 0; i0 < Sq; i0 += kBlock) {
       long rows = std::min(kBlock, Sq - i0);
       // P = exp(scores − lse), recomputed.
@@ -105,14 +111,27 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
         for (long c = 0; c < D; ++c) d += dO[(i0 + r) * ld + c] * O[(i0 + r) * ld + c];
         Di[r] = d;
       }
-      // dV += Pᵀ·dO; dP = dO·Vᵀ; dS = P ⊙ (dP − D_i); dQ = dS·K·scale; dK += dSᵀ·Q·scale.
+      // dV += (P⊙M)ᵀ·dO; dP = (dO·Vᵀ)⊙M; dS = P ⊙ (dP − D_i); dQ = dS·K·scale; dK += dSᵀ·Q·scale, with M the
+      // dropout mask (1 without dropout). D_i = dO_i·O_i = Σ_j P_ij·M_ij·(dO_i·V_j) holds with the mask too.
       float beta = i0 == 0 ? 0.f : 1.f;
-      sgemm_serial(gm(true, false, Sk, D, rows, 1.f, P.data(), Sk, dO + i0 * ld, ld, beta, dV, ld));
+      const float* weights = P.data();
+      if (ab.drop) {
+        for (long r = 0; r < rows; ++r) {
+          const float* m = ab.drop + (t * S + i0 + r) * S;
+          for (long j = 0; j < Sk; ++j) PM[r * Sk + j] = P[r * Sk + j] * m[j];
+        }
+        weights = PM.data();
+      }
+      sgemm_serial(gm(true, false, Sk, D, rows, 1.f, weights, Sk, dO + i0 * ld, ld, beta, dV, ld));
       sgemm_serial(gm(false, true, rows, Sk, D, 1.f, dO + i0 * ld, ld, V, ld, 0.f, dP.data(), Sk));
       for (long r = 0; r < rows; ++r) {
         float* pr = P.data() + r * Sk;
         float* dpr = dP.data() + r * Sk;
-        for (long j = 0; j < Sk; ++j) pr[j] = pr[j] * (dpr[j] - Di[r]);
+        const float* m = ab.drop ? ab.drop + (t * S + i0 + r) * S : nullptr;
+        if (m)
+          for (long j = 0; j < Sk; ++j) pr[j] = pr[j] * (dpr[j] * m[j] - Di[r]);
+        else
+          for (long j = 0; j < Sk; ++j) pr[j] = pr[j] * (dpr[j] - Di[r]);
       }
       sgemm_serial(gm(false, false, rows, D, Sk, scale, P.data(), Sk, K, ld, 0.f, dQ + i0 * ld, ld));
       sgemm_serial(gm(true, false, Sk, D, rows, scale, P.data(), Sk, Q + i0 * ld, ld, beta, dK, ld));

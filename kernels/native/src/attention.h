@@ -18,6 +18,9 @@ struct AttentionBias {
   // The caller discards the outputs of padded query rows (an unpadded model gathers only real rows after
   // attention): those rows are then not computed (forward: zeros; backward: no contribution, zero dq).
   bool skip_pad_queries = false;
+  // Attention dropout: the scaled keep mask [B, H, S, S] (0 or 1/(1 − rate)) applied to the probabilities
+  // before they weight the values (kernels/dropout.ts makes it, so every backend drops the same entries).
+  const float* drop = nullptr;
 };
 
 // Keys per batch row that can matter: when the key mask is a prefix of L ≥ 1 real tokens (pads after them, as

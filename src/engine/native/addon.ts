@@ -46,8 +46,8 @@ export interface NativeAddon {
   layerNorm(x: F32, gamma: F32, beta: F32, rows: number, cols: number, eps: number, y: F32, mean: F32, rstd: F32, residual?: Nullable<F32>): void;
   layerNormGrad(dy: F32, x: F32, gamma: F32, mean: F32, rstd: F32, rows: number, cols: number, dx: F32, dgamma: F32, dbeta: F32, residual?: Nullable<F32>): void;
   /** q, k, v, out [B,S,H,D]; lse [B,H,S]; bias [1 or B, H, S, S] added to the scores (with slopes/keyMask). */
-  attention(q: F32, k: F32, v: F32, batch: number, heads: number, seq: number, headDim: number, slopes: Nullable<F32>, keyMask: Nullable<F32>, bias: Nullable<F32>, out: F32, lse: F32, skipPadQueries?: boolean): void;
-  attentionGrad(q: F32, k: F32, v: F32, out: F32, lse: F32, dout: F32, batch: number, heads: number, seq: number, headDim: number, slopes: Nullable<F32>, keyMask: Nullable<F32>, bias: Nullable<F32>, dq: F32, dk: F32, dv: F32, skipPadQueries?: boolean): void;
+  attention(q: F32, k: F32, v: F32, batch: number, heads: number, seq: number, headDim: number, slopes: Nullable<F32>, keyMask: Nullable<F32>, bias: Nullable<F32>, out: F32, lse: F32, skipPadQueries?: boolean, dropMask?: Nullable<F32>): void;
+  attentionGrad(q: F32, k: F32, v: F32, out: F32, lse: F32, dout: F32, batch: number, heads: number, seq: number, headDim: number, slopes: Nullable<F32>, keyMask: Nullable<F32>, bias: Nullable<F32>, dq: F32, dk: F32, dv: F32, skipPadQueries?: boolean, dropMask?: Nullable<F32>): void;
   geluTanh(x: F32, out: F32): void;
   geluTanhGrad(x: F32, dy: F32, dx: F32): void;
   geglu(gate: F32, value: F32, out: F32): void;

@@ -37,6 +37,8 @@ export interface NativeAttentionOptions {
    * probability is 0), so a half-padded batch costs about a quarter of the padded attention.
    */
   skipPadQueries?: boolean;
+  /** Attention dropout: the scaled keep mask [B, heads, T, T] (kernels/dropout.ts dropoutMask) on the probabilities. */
+  dropMask?: Float32Array;
 }
 
 /** q, k, v [B·T,H] → context [B·T,H] (see the file comment). */
@@ -51,7 +53,7 @@ export function nativeAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
   const f = tf.customGrad((qi, ki, vi, save) => {
     const out = new Float32Array(batch * seq * hidden);
     const lse = new Float32Array(batch * heads * seq);
-    addon.attention(f32(qi as tf.Tensor), f32(ki as tf.Tensor), f32(vi as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, out, lse, o.skipPadQueries === true);
+    addon.attention(f32(qi as tf.Tensor), f32(ki as tf.Tensor), f32(vi as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, out, lse, o.skipPadQueries === true, o.dropMask ?? null);
     const value = tf.tensor2d(out, [batch * seq, hidden]);
     const lseT = tf.tensor1d(lse);
     (save as tf.GradSaveFunc)([qi as tf.Tensor, ki as tf.Tensor, vi as tf.Tensor, value, lseT]);
@@ -63,7 +65,7 @@ export function nativeAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
         const dq = new Float32Array(n);
         const dk = new Float32Array(n);
         const dv = new Float32Array(n);
-        addon.attentionGrad(f32(sq), f32(sk), f32(sv), f32(so), f32(sl), f32(dy as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, dq, dk, dv, o.skipPadQueries === true);
+        addon.attentionGrad(f32(sq), f32(sk), f32(sv), f32(so), f32(sl), f32(dy as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, dq, dk, dv, o.skipPadQueries === true, o.dropMask ?? null);
         const shape: [number, number] = [batch * seq, hidden];
         return [tf.tensor2d(dq, shape), tf.tensor2d(dk, shape), tf.tensor2d(dv, shape)];
       },
