@@ -1,9 +1,9 @@
 // A small persistent thread pool: parallel_for(tasks, fn) runs fn(task) for task in [0, tasks) on the caller
 // plus (threads - 1) workers and returns when all are done. Tasks are handed out by an atomic counter, so
 // uneven tasks balance themselves. Between calls a worker first polls for the next one for a short while
-// (kSpinMicros: a training step issues parallel calls back to back, and waking a sleeping thread through the
-// kernel costs tens of microseconds on a VM), then sleeps on a condition variable, so an idle process burns
-// no CPU on a shared machine. The caller waits for the last task the same way.
+// (kSpinMicros: a training step issues parallel calls back to back, and a worker that is still polling starts
+// the next one without a trip through the kernel), then sleeps on a condition variable, so an idle process
+// burns no CPU on a shared machine. The caller waits for the last task the same way.
 #pragma once
 #include <atomic>
 #include <condition_variable>
