@@ -121,7 +121,14 @@ function installWorkerShim(workerFile: string): void {
 export async function prepareWasmThreads(threads: number): Promise<() => number> {
   if (threads <= 1) return () => (started = 1);
   const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
-  const { worker } = threadFiles();
+  let worker: string;
+  try {
+    worker = threadFiles().worker;
+  } catch (err) {
+    // A read-only install or another tfjs build: train on one thread rather than not at all.
+    process.stderr.write(`mbench: wasm runs single-threaded: ${(err as Error).message}\n`);
+    return () => (started = 1);
+  }
   installWorkerShim(worker);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasm.setThreadsCount(threads);
