@@ -135,7 +135,8 @@ export async function useBackend(name: string = DEFAULT_BACKEND): Promise<Active
     activated = await tf.setBackend(backend);
     await tf.ready();
   } catch (err) {
-    throw new UserError(`backend '${backend}' failed to start: ${(err as Error).message}`);
+    const hint = started && wasmThreadCount() > 1 ? ' (MBENCH_WASM_THREADS=1 selects the single-threaded build)' : '';
+    throw new UserError(`backend '${backend}' failed to start: ${(err as Error).message}${hint}`);
   } finally {
     started?.();
   }
