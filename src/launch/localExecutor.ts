@@ -33,8 +33,11 @@ export interface LocalOptions {
  */
 export function wasmThreadsPerRun(concurrency: number, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   if (env['MBENCH_WASM_THREADS']) return {};
-  return { MBENCH_WASM_THREADS: String(Math.max(1, Math.min(8, Math.floor(availableParallelism() / Math.max(1, concurrency))))) };
+  return { MBENCH_WASM_THREADS: String(Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(availableParallelism() / Math.max(1, concurrency))))) };
 }
+
+/** src/engine/wasm-threads.ts's cap, repeated: importing that module would load tfjs into the sweep process. */
+export const MAX_WASM_THREADS = 8;
 
 /** One run per core: tfjs on wasm/cpu trains single-threaded; accelerator backends get one run at a time. */
 export function defaultConcurrency(runs: PlannedRun[]): number {

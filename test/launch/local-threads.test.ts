@@ -10,3 +10,9 @@ test('local runs split the cores: each child gets cores / concurrency wasm threa
   assert.deepEqual(wasmThreadsPerRun(4 * cores, {}), { MBENCH_WASM_THREADS: '1' });
   assert.deepEqual(wasmThreadsPerRun(1, { MBENCH_WASM_THREADS: '1' }), {});
 });
+
+test('the executor’s thread cap is the wasm backend’s (repeated there to keep tfjs out of the sweep process)', async () => {
+  const engine = await import('../../src/engine/wasm-threads.js');
+  const executor = await import('../../src/launch/localExecutor.js');
+  assert.equal(executor.MAX_WASM_THREADS, engine.MAX_WASM_THREADS);
+});
