@@ -131,17 +131,25 @@ export function slicedMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
  * shares the data by reference count, as the cpu backend and wasm's own Reshape do (no wasm kernel writes its
  * inputs in place, so sharing is safe). Strings keep the original kernel.
  */
-function installSharedIdentity(): void {
-  const original = tf.getKernel('Identity', 'wasm');
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+type Fallback = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+/** Replaces tfjs-wasm's kernel `name` with `make(original)`; the replacement may hand cases back to the original. */
+function replaceWasmKernel(name: string, make: (original: Fallback) => (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]): void {
+  const original = tf.getKernel(name, 'wasm');
   if (!original) return;
-  tf.unregisterKernel('Identity', 'wasm');
-  const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
+  tf.unregisterKernel(name, 'wasm');
+  const fallback: Fallback = (args) => original.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: make(fallback) as unknown as tf.KernelFunc });
+}
+
+function installSharedIdentity(): void {
+  replaceWasmKernel('Identity', (original) => (args) => {
     const x = args.inputs['x']!;
-    if (x.dtype === 'string') return original.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+    if (x.dtype === 'string') return original(args);
     (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  });
 }
 
 /** Side of the square tiles the 2-D transpose copies through (32 × 32 floats = 4 KB: both tiles stay in L1). */
@@ -200,17 +208,14 @@ function permuteRows(src: Float32Array | Int32Array, dst: Float32Array | Int32Ar
  * last axis (row copies). Anything else, and non-numeric dtypes, keep the original kernel.
  */
 function installFastTranspose(): void {
-  const original = tf.getKernel('Transpose', 'wasm');
-  if (!original) return;
-  tf.unregisterKernel('Transpose', 'wasm');
-  const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => {
+  replaceWasmKernel('Transpose', (original) => (args) => {
     const x = args.inputs['x']!;
     const perm = (args.attrs as { perm: number[] }).perm;
     const rank = x.shape.length;
     const lead = perm.slice(0, -2).every((p, i) => p === i);
     const swapLast = rank >= 2 && lead && perm[rank - 2] === rank - 1 && perm[rank - 1] === rank - 2;
     const keepsLast = rank >= 2 && perm[rank - 1] === rank - 1;
-    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !(swapLast || keepsLast)) return original.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !(swapLast || keepsLast)) return original(args);
     const be = args.backend as WasmBackendInternals;
     const out = be.makeOutput(perm.map((p) => x.shape[p]!), x.dtype); // allocate first: views after
     const src = be.typedArrayFromHeap(x) as Float32Array | Int32Array;
@@ -223,8 +228,7 @@ function installFastTranspose(): void {
       permuteRows(src, dst, x.shape, perm);
     }
     return out;
-  };
-  tf.registerKernel({ kernelName: 'Transpose', backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  });
 }
 
 let wasmKernelsInstalled = false;
