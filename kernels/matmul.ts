@@ -21,16 +21,33 @@ export function matMulTransB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * aᵀ·b for 2-D tensors a [n,k], b [n,m], via explicit transposes on wasm: either aᵀ·b (transposing a, n·k
- * floats) or (bᵀ·a)ᵀ (transposing b and the [m,k] result, n·m + m·k floats), whichever moves fewer. A weight
- * gradient xᵀ·dy with x [4096,512] and dy [4096,128] transposes 0.6 M floats instead of 2 M.
+ * What an orientation costs on wasm, in ns per float moved (tfjs-wasm 4.22, 2 XNNPACK threads; the
+ * measurements are in docs/wasm.md): XNNPACK re-packs a product's *right* operand on every call,
+ * single-threaded, at ~8 ns per float, while the SIMD Transpose kernel (kernels/wasm-simd.ts) moves a float in
+ * ~2–4.5 ns (memory-bound on large operands). The left operand is read in place.
+ */
+const PACK_NS = 8;
+const TRANSPOSE_NS = 2.5;
+
+/**
+ * aᵀ·b for 2-D tensors a [n,k], b [n,m], via explicit transposes on wasm, in the cheaper of two orientations:
+ *   aᵀ·b       transposes a (n·k floats) and packs b (n·m)
+ *   (bᵀ·a)ᵀ    transposes b (n·m), packs a (n·k) and transposes the [m,k] result
+ * So the larger operand goes on the left. A weight gradient xᵀ·dy with x [4096,128] and dy [4096,512] runs as
+ * (dyᵀ·x)ᵀ; with x [4096,512] and dy [4096,128] as xᵀ·dy; the same products, about twice as fast as the
+ * other way round.
  */
 export function matMulTransA(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   if (!onWasm()) return tf.matMul(a, b, true, false);
-  const [n, k] = a.shape;
-  const m = b.shape[1];
-  if (n * k <= n * m + m * k) return tf.matMul(tf.transpose(a), b);
+  if (transAOrientation(a.shape[0], a.shape[1], b.shape[1]) === 'direct') return tf.matMul(tf.transpose(a), b);
   return tf.transpose(tf.matMul(tf.transpose(b), a)) as tf.Tensor2D;
+}
+
+/** Which way matMulTransA computes aᵀ·b for a [n,k], b [n,m] on wasm (the cheaper by the costs above). */
+export function transAOrientation(n: number, k: number, m: number): 'direct' | 'swapped' {
+  const direct = TRANSPOSE_NS * n * k + PACK_NS * n * m;
+  const swapped = TRANSPOSE_NS * (n * m + m * k) + PACK_NS * n * k;
+  return direct <= swapped ? 'direct' : 'swapped';
 }
 
 /**

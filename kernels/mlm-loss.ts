@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 import { gatherRowsForward, onWasm } from './wasm-fast-path.js';
-import { xentRowStats } from './wasm-xent-rows.js';
+import { rowMax, xentRowStats } from './wasm-xent-rows.js';
 
 const PROB_FLOOR = 1e-30;
 
@@ -69,14 +69,18 @@ function portableLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, lab
   return f(h, table, bias);
 }
 
-/** wasm: row-layout logits, XNNPACK softmax, one small JS reduction (wasm-xent-rows.ts); every product plain 2-D. */
+/**
+ * wasm: row-layout logits, XNNPACK softmax, SIMD row maxima and one small JS reduction (wasm-xent-rows.ts); every
+ * product is a plain 2-D XNNPACK call with its large operand on the left (XNNPACK re-packs the right one on each
+ * call at ~8 ns per float, kernels/matmul.ts), so dtable = Pᵀ·h runs on an explicit transpose of P.
+ */
 function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels: Int32Array): tf.Tensor1D {
   const m = labels.length;
   const f = customOp<tf.Tensor1D>(([hi, t, b], save) => {
     const logits = tiedLogits(hi as tf.Tensor2D, t as tf.Tensor2D, b as tf.Tensor1D); // [M,V]
     const probs = tf.softmax(logits) as tf.Tensor2D;
     const labelIds = tf.tensor1d(labels, 'int32');
-    const stats = xentRowStats(logits, tf.max(logits, 1) as tf.Tensor1D, tf.max(probs, 1) as tf.Tensor1D, labelIds);
+    const stats = xentRowStats(logits, rowMax(logits), probs, labelIds);
     save([hi!, t!, probs, labelIds]);
     return {
       value: tf.div(stats, tf.tensor1d([m, 1])) as tf.Tensor1D, // [mean loss, correct]
@@ -86,11 +90,11 @@ function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels:
         const scale = tf.div(tf.slice(dy, [0], [1]), m);
         const at = tf.reshape(sl, [m, 1]) as tf.Tensor2D;
         // g = P − Y, with Y applied to the small operands: dh = P·table − table[labels],
-        // dtable = (hᵀ·P)ᵀ − scatter(labels, h), dbias = 1ᵀ·P − counts(labels). The two products with P as
-        // their right operand share one XNNPACK operator (tfjs-wasm caches it on P), so P is packed once.
+        // dtable = Pᵀ·h − scatter(labels, h), dbias = Pᵀ·1 − counts(labels).
+        const pt = tf.transpose(sp) as tf.Tensor2D; // [V,M]
         const dh = tf.sub(tf.matMul(sp, st), gatherRowsForward(st, sl));
-        const dTable = tf.sub(tf.transpose(tf.matMul(tf.transpose(sh), sp)), tf.scatterND(at, sh, [V, H]));
-        const dBias = tf.sub(tf.reshape(tf.matMul(tf.ones([1, m]), sp), [V]), tf.scatterND(at, tf.ones([m]), [V]));
+        const dTable = tf.sub(tf.matMul(pt, sh), tf.scatterND(at, sh, [V, H]));
+        const dBias = tf.sub(tf.reshape(tf.matMul(pt, tf.ones([m, 1])), [V]), tf.scatterND(at, tf.ones([m]), [V]));
         return [tf.mul(dh, scale), tf.mul(dTable, scale), tf.mul(dBias, scale)];
       },
     };

@@ -13,6 +13,7 @@
  * which is why package.json pins 4.22.0 exactly; `slicedMatMulAvailable()` is false on any other backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { simdKernels } from './wasm-simd.js';
 
 export const SLICED_MATMUL = 'MbenchSlicedMatMul';
 
@@ -152,28 +153,6 @@ function installSharedIdentity(): void {
   });
 }
 
-/** Side of the square tiles the 2-D transpose copies through (32 × 32 floats = 4 KB: both tiles stay in L1). */
-const TILE = 32;
-
-/** dst[b][j][i] = src[b][i][j] for `batch` matrices [rows, cols], tile by tile. */
-export function transposeInto(src: Float32Array | Int32Array, dst: Float32Array | Int32Array, batch: number, rows: number, cols: number): void {
-  const size = rows * cols;
-  for (let b = 0; b < batch; b++) {
-    const base = b * size;
-    for (let i0 = 0; i0 < rows; i0 += TILE) {
-      const i1 = Math.min(rows, i0 + TILE);
-      for (let j0 = 0; j0 < cols; j0 += TILE) {
-        const j1 = Math.min(cols, j0 + TILE);
-        for (let i = i0; i < i1; i++) {
-          const s = base + i * cols;
-          let d = base + j0 * rows + i;
-          for (let j = j0; j < j1; j++, d += rows) dst[d] = src[s + j]!;
-        }
-      }
-    }
-  }
-}
-
 /**
  * Copies x [d0 … dn] to its permutation when `perm` keeps the last axis in place: every innermost row is a
  * contiguous run, so the permutation is a sequence of row copies (e.g. [B,T,heads,d] → [B,heads,T,d]).
@@ -202,10 +181,10 @@ function permuteRows(src: Float32Array | Int32Array, dst: Float32Array | Int32Ar
 }
 
 /**
- * tfjs-wasm's Transpose walks the output element by element with index arithmetic (~8 ns per float: 17 ms for
+ * tfjs-wasm's Transpose walks its output element by element with index arithmetic (~8 ns per float: 17 ms for
  * a [4096,512] activation, and every weight gradient transposes one). This replacement handles the two kinds
- * the model uses: swapping the last two axes (tiled copy, ~1 ns per float) and permutations that keep the
- * last axis (row copies). Anything else, and non-numeric dtypes, keep the original kernel.
+ * the model uses: swapping the last two axes (mbench's SIMD kernel on the heap, kernels/wasm-simd.ts) and
+ * permutations that keep the last axis (row copies). Anything else, and non-numeric dtypes, keep the original.
  */
 function installFastTranspose(): void {
   replaceWasmKernel('Transpose', (original) => (args) => {
@@ -217,15 +196,15 @@ function installFastTranspose(): void {
     const keepsLast = rank >= 2 && perm[rank - 1] === rank - 1;
     if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !(swapLast || keepsLast)) return original(args);
     const be = args.backend as WasmBackendInternals;
-    const out = be.makeOutput(perm.map((p) => x.shape[p]!), x.dtype); // allocate first: views after
-    const src = be.typedArrayFromHeap(x) as Float32Array | Int32Array;
-    const dst = be.typedArrayFromHeap(out) as Float32Array | Int32Array;
+    const out = be.makeOutput(perm.map((p) => x.shape[p]!), x.dtype);
     if (swapLast) {
       const rows = x.shape[rank - 2]!;
       const cols = x.shape[rank - 1]!;
-      transposeInto(src, dst, x.shape.slice(0, -2).reduce((p, q) => p * q, 1), rows, cols);
+      const batch = x.shape.slice(0, -2).reduce((p, q) => p * q, 1);
+      simdKernels(be).transpose32(be.dataIdMap.get(x.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset, batch, rows, cols);
     } else {
-      permuteRows(src, dst, x.shape, perm);
+      // allocate first (above), then take views: a heap growth detaches earlier ones
+      permuteRows(be.typedArrayFromHeap(x) as Float32Array | Int32Array, be.typedArrayFromHeap(out) as Float32Array | Int32Array, x.shape, perm);
     }
     return out;
   });

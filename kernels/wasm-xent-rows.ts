@@ -1,20 +1,44 @@
 /**
- * The tied decoder's softmax cross-entropy on wasm, in row layout: every heavy step is a tfjs-wasm kernel that
- * is vectorised and, with threads, parallel (XNNPACK products and softmax), and JS touches only M values.
+ * The tied decoder's softmax cross-entropy on wasm, in row layout: every heavy step is a vectorised wasm kernel
+ * (XNNPACK products and softmax, which are parallel with threads; mbench's SIMD row maxima, wasm-simd.ts), and
+ * JavaScript touches only a few values per row.
  *
- * For the M masked tokens (rows), logits L = h·tableᵀ + bias [M,V] and P = softmax(L) (XNNPACK):
- *   loss_j    = log Σ_v exp(L_jv) − L_{j,label_j} = max_j − log P_{j,argmax} − L_{j,label_j}
- *               (exact: P at the argmax is 1/Σ_v exp(L_jv − max_j) ≥ 1/V, so its log never underflows)
+ * For the M masked tokens (rows), logits L = h·tableᵀ + bias [M,V] and P = softmax(L):
+ *   loss_j    = −log P_{j,label_j}
+ *               (when P_{j,label_j} underflows below 1e-30, the row's log-sum-exp is summed here exactly instead:
+ *               loss_j = max_j + log Σ_v exp(L_jv − max_j) − L_{j,label_j}, so no loss is ever clipped)
  *   correct_j = L_{j,label_j} ≥ max_j
- * `xentRowStats` reduces those per-row values to (Σ_j loss_j, Σ_j correct_j), reading L at the labels only. The
- * gradient g = P − onehot is never materialised (mlm-loss.ts applies the one-hot to the small operands).
- * This replaced a column-layout JS kernel that ran max/exp/log-sum-exp over all M·V logits in JavaScript
- * (186 of 1,443 ms of a mosaic-tiny step at vocab 4096; scripts/profile-model.ts).
+ * `xentRowStats` reduces those per-row values to (Σ_j loss_j, Σ_j correct_j), reading L and P at the labels
+ * only. The gradient g = P − onehot is never materialised (mlm-loss.ts applies the one-hot to the small
+ * operands). This replaced a column-layout JS kernel that ran max/exp/log-sum-exp over all M·V logits in
+ * JavaScript (186 of 1,443 ms of a mosaic-tiny step at vocab 4096), and then a version that took the row maxima
+ * of both L and P with tfjs-wasm's scalar Max (2 × 70 ms at vocab 30522; scripts/profile-model.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernel, type WasmBackendInternals } from './wasm-fast-path.js';
+import { simdKernels } from './wasm-simd.js';
 
 export const XENT_ROW_STATS = 'MbenchXentRowStats';
+export const ROW_MAX = 'MbenchRowMax';
+
+/** Below this, −log P loses digits to underflow; such rows get their log-sum-exp summed exactly. */
+const TINY_PROB = 1e-30;
+
+function rowMaxKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const be = args.backend as WasmBackendInternals;
+  const x = args.inputs['x']!;
+  if (x.dtype !== 'float32' || x.shape.length !== 2) throw new Error(`${ROW_MAX}: float32 [rows, cols] only, got ${x.dtype} [${x.shape}]`);
+  const [rows, cols] = x.shape as [number, number];
+  const out = be.makeOutput([rows], 'float32');
+  simdKernels(be).rowMax(be.dataIdMap.get(x.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset, rows, cols);
+  return out;
+}
+
+/** max over each row of x [R,C] float32 → [R] (wasm only: mbench's SIMD kernel; no gradient). */
+export function rowMax(x: tf.Tensor2D): tf.Tensor1D {
+  registerWasmKernel(ROW_MAX, rowMaxKernel);
+  return tf.engine().runKernel(ROW_MAX, { x }) as tf.Tensor1D;
+}
 
 function rowStatsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const be = args.backend as WasmBackendInternals;
@@ -23,23 +47,32 @@ function rowStatsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
   const out = be.makeOutput([2], 'float32'); // allocate first: a heap growth detaches earlier views
   const L = be.typedArrayFromHeap(logits) as Float32Array;
   const rowMax = be.typedArrayFromHeap(args.inputs['rowMax']!) as Float32Array;
-  const pMax = be.typedArrayFromHeap(args.inputs['pMax']!) as Float32Array;
+  const P = be.typedArrayFromHeap(args.inputs['probs']!) as Float32Array;
   const labels = be.typedArrayFromHeap(args.inputs['labels']!) as Int32Array;
   const S = be.typedArrayFromHeap(out) as Float32Array;
   let loss = 0;
   let correct = 0;
   for (let j = 0; j < M; j++) {
-    const x = L[j * V + labels[j]!]!;
-    loss += rowMax[j]! - Math.log(pMax[j]!) - x;
-    if (x >= rowMax[j]!) correct++;
+    const at = j * V + labels[j]!;
+    const x = L[at]!;
+    const max = rowMax[j]!;
+    const p = P[at]!;
+    if (p >= TINY_PROB) {
+      loss -= Math.log(p);
+    } else {
+      let sum = 0;
+      for (let v = j * V; v < (j + 1) * V; v++) sum += Math.exp(L[v]! - max);
+      loss += max + Math.log(sum) - x;
+    }
+    if (x >= max) correct++;
   }
   S[0] = loss;
   S[1] = correct;
   return out;
 }
 
-/** (Σ loss, Σ correct) over rows, from logits [M,V], their row maxima, the softmax's row maxima, labels [M] int32. */
-export function xentRowStats(logits: tf.Tensor2D, rowMax: tf.Tensor1D, pMax: tf.Tensor1D, labels: tf.Tensor1D): tf.Tensor1D {
+/** (Σ loss, Σ correct) over rows, from logits [M,V], their row maxima [M], softmax(logits) [M,V], labels [M] int32. */
+export function xentRowStats(logits: tf.Tensor2D, rowMaxima: tf.Tensor1D, probs: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
   registerWasmKernel(XENT_ROW_STATS, rowStatsKernel);
-  return tf.engine().runKernel(XENT_ROW_STATS, { logits, rowMax, pMax, labels }) as tf.Tensor1D;
+  return tf.engine().runKernel(XENT_ROW_STATS, { logits, rowMax: rowMaxima, probs, labels }) as tf.Tensor1D;
 }

@@ -65,3 +65,23 @@ test('wasm: a vocabulary of several column chunks (2500 = 2·1024 + 452) matches
   await useBackend('cpu');
   wasm.forEach((v, i) => assertClose(v, cpu[i]!, 1e-5, `result ${i}`));
 });
+
+test('wasm: a label whose probability underflows gets its exact loss (over 100 nats), not a clipped one', async () => {
+  // One token whose label logit sits 150 below the others: P(label) ≈ e^-150 underflows float32, so the row's
+  // log-sum-exp is summed exactly; the other token is ordinary.
+  const [M, V, H] = [2, 6, 1];
+  const ls = Int32Array.from([0, 3]);
+  const table = Float32Array.from([-150, 0, 0.5, 1, 0, -1]);
+  const bias = new Float32Array(V);
+  const h = Float32Array.from([1, 0.7]);
+  const exact = (j: number) => {
+    const logits = Array.from(table, (t, v) => h[j]! * t + bias[v]!);
+    const max = Math.max(...logits);
+    return max + Math.log(logits.reduce((s, x) => s + Math.exp(x - max), 0)) - logits[ls[j]!]!;
+  };
+  await useBackend('wasm');
+  const loss = tf.tidy(() => tiedMlmLoss(tf.tensor2d(h, [M, H]), tf.tensor2d(table, [V, H]), tf.tensor1d(bias), ls).loss.dataSync()[0]!);
+  await useBackend('cpu');
+  assert.ok(exact(0) > 100);
+  assertClose([loss], [(exact(0) + exact(1)) / 2], 1e-6, 'mean loss');
+});

@@ -5,11 +5,16 @@ import { useBackend } from '../../src/engine/backends.js';
 import { onWasm } from '../../kernels/wasm-fast-path.js';
 import { randomTensor } from './helpers.js';
 
-// The wasm Transpose replacement (tiled last-two swap, row copies when the last axis stays) against cpu, on odd
-// shapes that do not fill whole 32 × 32 tiles, int32 as well as float32, and a permutation it hands back.
+// The wasm Transpose replacement (SIMD 4 × 4 blocks in 64 × 64 tiles for a last-two swap, row copies when the
+// last axis stays) against cpu, on odd shapes: ragged 4 × 4 blocks and tiles at both edges, several tiles each
+// way, a batch, int32 as well as float32, and a permutation it hands back.
 const cases: Array<{ shape: number[]; perm: number[]; dtype?: 'int32' }> = [
   { shape: [37, 70], perm: [1, 0] },
   { shape: [1, 1], perm: [1, 0] },
+  { shape: [3, 130], perm: [1, 0] },
+  { shape: [131, 2], perm: [1, 0] },
+  { shape: [2, 133, 70], perm: [0, 2, 1] },
+  { shape: [0, 5], perm: [1, 0] },
   { shape: [3, 33, 65], perm: [0, 2, 1] },
   { shape: [2, 5, 3, 7], perm: [0, 2, 1, 3] },
   { shape: [4, 6, 5], perm: [1, 0, 2] },

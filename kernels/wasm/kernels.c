@@ -1,0 +1,85 @@
+/*
+ * mbench's own wasm SIMD kernels, run on tfjs-wasm's heap (the module imports tfjs's memory; see
+ * kernels/wasm-simd.ts). They use no linear memory of their own: no static data, no stack (the build checks
+ * this), so nothing of tfjs's heap is touched except the buffers passed in.
+ *
+ * Build: scripts/build-wasm-kernels.sh (clang 14, wasm32, -msimd128), once per memory kind (shared for tfjs's
+ * threaded build, plain for its single-threaded one). The .wasm files are committed next to this source.
+ */
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+/* Rows and columns of the square tiles the transpose walks (64 × 64 × 4 bytes = 16 KB per tile: the source
+ * and destination tiles stay in L1). */
+#define TILE 64
+
+static inline int min_int(int a, int b) { return a < b ? a : b; }
+
+/* One tile of a 2-D transpose: dst[j][i] = src[i][j] for i in [i0,i1), j in [j0,j1); 4 × 4 blocks with SIMD
+ * shuffles, scalar copies at the ragged edges. */
+static void transpose_tile(const uint32_t *src, uint32_t *dst, int rows, int cols, int i0, int i1, int j0, int j1) {
+  int i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const uint32_t *s = src + (intptr_t)i * cols;
+    int j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      v128_t r0 = wasm_v128_load(s + j);
+      v128_t r1 = wasm_v128_load(s + cols + j);
+      v128_t r2 = wasm_v128_load(s + 2 * cols + j);
+      v128_t r3 = wasm_v128_load(s + 3 * cols + j);
+      v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+      v128_t t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+      v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+      v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+      uint32_t *d = dst + (intptr_t)j * rows + i;
+      wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+      wasm_v128_store(d + rows, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+      wasm_v128_store(d + 2 * rows, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+      wasm_v128_store(d + 3 * rows, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+    }
+    for (; j < j1; j++)
+      for (int k = 0; k < 4; k++) dst[(intptr_t)j * rows + i + k] = s[(intptr_t)k * cols + j];
+  }
+  for (; i < i1; i++)
+    for (int j = j0; j < j1; j++) dst[(intptr_t)j * rows + i] = src[(intptr_t)i * cols + j];
+}
+
+/* dst[b][j][i] = src[b][i][j] for `batch` matrices [rows, cols] of 32-bit elements (float32 or int32). The
+ * two buffers must not overlap. */
+EXPORT("transpose32")
+void transpose32(const uint32_t *src, uint32_t *dst, int batch, int rows, int cols) {
+  const intptr_t size = (intptr_t)rows * cols;
+  for (int b = 0; b < batch; b++, src += size, dst += size)
+    for (int i0 = 0; i0 < rows; i0 += TILE)
+      for (int j0 = 0; j0 < cols; j0 += TILE)
+        transpose_tile(src, dst, rows, cols, i0, min_int(rows, i0 + TILE), j0, min_int(cols, j0 + TILE));
+}
+
+/* out[r] = max over the row x[r][0 .. cols) for x [rows, cols] float32; NaN if the row holds one, −inf for an
+ * empty row. */
+EXPORT("row_max")
+void row_max(const float *x, float *out, int rows, int cols) {
+  for (int r = 0; r < rows; r++) {
+    const float *p = x + (intptr_t)r * cols;
+    v128_t m0 = wasm_f32x4_splat(-__builtin_inff());
+    v128_t m1 = m0, m2 = m0, m3 = m0;
+    int c = 0;
+    for (; c + 16 <= cols; c += 16) {
+      m0 = wasm_f32x4_max(m0, wasm_v128_load(p + c));
+      m1 = wasm_f32x4_max(m1, wasm_v128_load(p + c + 4));
+      m2 = wasm_f32x4_max(m2, wasm_v128_load(p + c + 8));
+      m3 = wasm_f32x4_max(m3, wasm_v128_load(p + c + 12));
+    }
+    for (; c + 4 <= cols; c += 4) m0 = wasm_f32x4_max(m0, wasm_v128_load(p + c));
+    v128_t m = wasm_f32x4_max(wasm_f32x4_max(m0, m1), wasm_f32x4_max(m2, m3));
+    float best = wasm_f32x4_extract_lane(m, 0);
+    for (int k = 1; k < 4; k++) {
+      float v = k == 1 ? wasm_f32x4_extract_lane(m, 1) : k == 2 ? wasm_f32x4_extract_lane(m, 2) : wasm_f32x4_extract_lane(m, 3);
+      best = (v > best || v != v) ? v : best;
+    }
+    for (; c < cols; c++) best = (p[c] > best || p[c] != p[c]) ? p[c] : best;
+    out[r] = best;
+  }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds kernels/wasm/kernels.c into the two committed modules kernels/wasm/kernels-{shared,plain}.wasm:
+# the same code, importing tfjs-wasm's memory as shared (its threaded build) or plain (single-threaded build).
+# Needs clang 14 and wasm-ld (Debian: apt-get install clang-14 lld-14). `--check` builds into a temporary
+# folder and fails when the committed files differ from what the source builds to.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
+out=kernels/wasm
+if [[ ${1:-} == --check ]]; then out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
+common=(--target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror
+  -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all -Wl,-z,stack-size=0)
+"$CLANG" "${common[@]}" -o "$out/kernels-plain.wasm" kernels/wasm/kernels.c
+"$CLANG" "${common[@]}" -matomics -mbulk-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
+  -o "$out/kernels-shared.wasm" kernels/wasm/kernels.c
+if [[ ${1:-} == --check ]]; then
+  for f in kernels-plain.wasm kernels-shared.wasm; do
+    cmp -s "$out/$f" "kernels/wasm/$f" || { echo "kernels/wasm/$f is stale: run scripts/build-wasm-kernels.sh" >&2; exit 1; }
+  done
+  echo "kernels/wasm/*.wasm match kernels/wasm/kernels.c"
+fi
