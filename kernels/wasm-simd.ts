@@ -20,6 +20,11 @@ export interface SimdKernels {
   transpose32(src: number, dst: number, batch: number, rows: number, cols: number): void;
   /** out[r] = max of row r of x [rows, cols] float32 (NaN when the row has one); byte offsets. */
   rowMax(x: number, out: number, rows: number, cols: number): void;
+  /** Σ x[i]² over n float32 values at byte offset x, accumulated in float64. */
+  sumSquares(x: number, n: number): number;
+  /** One AdamW update of n values (kernels/wasm/kernels.c); byte offsets, outputs may be the inputs. */
+  adamw(p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number,
+    gScale: number, beta1: number, beta2: number, eps: number, shrink: number, stepSize: number, invSqrtBc2: number): void;
 }
 
 /** The slice of the WebAssembly JS API used here (the project's TypeScript lib has no DOM/WebAssembly types). */
@@ -56,8 +61,13 @@ export function simdKernels(backend: unknown = tf.backend()): SimdKernels {
   const kind = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer ? 'shared' : 'plain';
   const bytes = readFileSync(fileURLToPath(new URL(`./wasm/kernels-${kind}.wasm`, import.meta.url)));
   const instance = new WA.Instance(new WA.Module(bytes), { env: { memory } });
-  const ex = instance.exports as unknown as { transpose32: SimdKernels['transpose32']; row_max: SimdKernels['rowMax'] };
-  kernels = { transpose32: ex.transpose32, rowMax: ex.row_max };
+  const ex = instance.exports as unknown as {
+    transpose32: SimdKernels['transpose32'];
+    row_max: SimdKernels['rowMax'];
+    sum_squares: SimdKernels['sumSquares'];
+    adamw: SimdKernels['adamw'];
+  };
+  kernels = { transpose32: ex.transpose32, rowMax: ex.row_max, sumSquares: ex.sum_squares, adamw: ex.adamw };
   instances.set(memory, kernels);
   return kernels;
 }

@@ -13,6 +13,14 @@ common=(--target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin -Wal
 "$CLANG" "${common[@]}" -o "$out/kernels-plain.wasm" kernels/wasm/kernels.c
 "$CLANG" "${common[@]}" -matomics -mbulk-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
   -o "$out/kernels-shared.wasm" kernels/wasm/kernels.c
+# The kernels run on tfjs's heap: they must not use a stack or globals of their own (which would live at
+# addresses tfjs owns), nor call anything.
+OBJDUMP=${OBJDUMP:-$(command -v llvm-objdump-14 || command -v llvm-objdump || echo /usr/lib/llvm-14/bin/llvm-objdump)}
+for f in kernels-plain.wasm kernels-shared.wasm; do
+  if "$OBJDUMP" -d "$out/$f" | grep -Eq 'global\.(get|set)|\bcall\b'; then
+    echo "$f uses a stack, a global or a call; kernels/wasm/kernels.c must not" >&2; exit 1
+  fi
+done
 if [[ ${1:-} == --check ]]; then
   for f in kernels-plain.wasm kernels-shared.wasm; do
     cmp -s "$out/$f" "kernels/wasm/$f" || { echo "kernels/wasm/$f is stale: run scripts/build-wasm-kernels.sh" >&2; exit 1; }

@@ -83,3 +83,57 @@ void row_max(const float *x, float *out, int rows, int cols) {
     out[r] = best;
   }
 }
+
+/* Σ x[i]² over n float32 values, accumulated in float64 (two f64x2 lanes per four floats). */
+EXPORT("sum_squares")
+double sum_squares(const float *x, int n) {
+  v128_t a0 = wasm_f64x2_splat(0.0), a1 = a0;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t lo = wasm_f64x2_promote_low_f32x4(v);
+    v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+    a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(lo, lo));
+    a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(hi, hi));
+  }
+  v128_t a = wasm_f64x2_add(a0, a1);
+  double sum = wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
+  for (; i < n; i++) sum += (double)x[i] * x[i];
+  return sum;
+}
+
+/*
+ * One decoupled AdamW update over n float32 values (src/train/adamw.ts has the formula), in float32 as the
+ * tfjs ops compute it, reading p, g, m, v once and writing the new values to p_out, m_out, v_out (which may be
+ * the same buffers as the inputs):
+ *   g' = g·g_scale   m' = β1·m + (1 − β1)·g'   v' = β2·v + (1 − β2)·g'²
+ *   p' = p·shrink − step_size · m' / (√v' · inv_sqrt_bc2 + eps)
+ */
+EXPORT("adamw")
+void adamw(const float *p, const float *g, const float *m, const float *v, float *p_out, float *m_out, float *v_out, int n,
+           float g_scale, float beta1, float beta2, float eps, float shrink, float step_size, float inv_sqrt_bc2) {
+  const v128_t vs = wasm_f32x4_splat(g_scale), b1 = wasm_f32x4_splat(beta1), b2 = wasm_f32x4_splat(beta2);
+  const v128_t c1 = wasm_f32x4_splat(1.0f - beta1), c2 = wasm_f32x4_splat(1.0f - beta2);
+  const v128_t ve = wasm_f32x4_splat(eps), sh = wasm_f32x4_splat(shrink), ss = wasm_f32x4_splat(step_size);
+  const v128_t ib = wasm_f32x4_splat(inv_sqrt_bc2);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_f32x4_mul(wasm_v128_load(g + i), vs);
+    v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(c1, gi));
+    v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(c2, wasm_f32x4_mul(gi, gi)));
+    v128_t denom = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sqrt(vi), ib), ve);
+    v128_t pi = wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(p + i), sh), wasm_f32x4_mul(ss, wasm_f32x4_div(mi, denom)));
+    wasm_v128_store(m_out + i, mi);
+    wasm_v128_store(v_out + i, vi);
+    wasm_v128_store(p_out + i, pi);
+  }
+  for (; i < n; i++) {
+    float gi = g[i] * g_scale;
+    float mi = beta1 * m[i] + (1.0f - beta1) * gi;
+    float vi = beta2 * v[i] + (1.0f - beta2) * (gi * gi);
+    float pi = p[i] * shrink - step_size * (mi / (__builtin_sqrtf(vi) * inv_sqrt_bc2 + eps));
+    m_out[i] = mi;
+    v_out[i] = vi;
+    p_out[i] = pi;
+  }
+}

@@ -13,7 +13,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError, checkName } from '../errors.js';
+import { registerFusedClipping } from '../train/adamw.js';
 import { registerAllGradients } from '../train/gradients.js';
+import { wasmAdamW, wasmSumSquares } from '../../kernels/wasm-adamw.js';
 import { deviceInfo, type DeviceInfo } from './device.js';
 import { prepareWasmThreads, wasmThreadCount, wasmThreads } from './wasm-threads.js';
 
@@ -143,5 +145,6 @@ export async function useBackend(name: string = DEFAULT_BACKEND): Promise<Active
   if (!activated || tf.getBackend() !== backend) throw new UserError(`backend '${backend}' failed to start (no usable device?)`);
   // tfjs-cpu prints a "install tfjs-node" banner on first use; mbench's own message covers that.
   if (backend === 'cpu' || backend === 'native') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  if (backend === 'wasm') registerFusedClipping('wasm', wasmAdamW, wasmSumSquares);
   return { name: backend, ...deviceInfo(backend) };
 }

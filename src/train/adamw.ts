@@ -111,25 +111,58 @@ export function zeroMoments(p: tf.Variable): Moments {
   return tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) }));
 }
 
-/** A backend's own in-place AdamW update (same formula): p, m, v updated with gradient g. */
-export type FusedAdamW = (p: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, s: { beta1: number; beta2: number; eps: number; shrink: number; lr: number; t: number }) => void;
+/**
+ * A backend's own AdamW update (same formula): p, m, v updated with gradient g·gScale. Only backends registered
+ * with `registerFusedClipping` are handed a gScale other than 1.
+ */
+export type FusedAdamW = (
+  p: tf.Variable,
+  g: tf.Tensor,
+  m: tf.Variable,
+  v: tf.Variable,
+  s: { beta1: number; beta2: number; eps: number; shrink: number; lr: number; t: number; gScale?: number },
+) => void;
 
 const fusedByBackend = new Map<string, FusedAdamW>();
+const sumSquaresByBackend = new Map<string, (g: tf.Tensor) => number>();
 
 /** Lets a backend (e.g. `native`, src/engine/native) run adamwApply as one fused kernel instead of ~12 tfjs ops. */
 export function registerFusedAdamW(backend: string, fn: FusedAdamW): void {
   fusedByBackend.set(backend, fn);
 }
 
-/** One AdamW update of `p` with gradient `g` on the active backend; t is the 1-based step number. */
-export function adamwApply(p: tf.Variable, g: tf.Tensor, s: Moments, t: number, lr: number, peakLr: number, c: AdamWConfig): void {
+/**
+ * Lets a backend clip without copying every gradient: `sumSquares(g)` = Σ g² (synchronously, as a number), and
+ * its fused AdamW applies the clip factor as gScale (the optimizer's clipped step then reads each gradient twice,
+ * once for the norm and once in the update).
+ */
+export function registerFusedClipping(backend: string, fused: FusedAdamW, sumSquares: (g: tf.Tensor) => number): void {
+  fusedByBackend.set(backend, fused);
+  sumSquaresByBackend.set(backend, sumSquares);
+}
+
+/** The active backend's Σ g² when it registered fused clipping, else undefined. */
+export function fusedSumSquares(backend: string = tf.getBackend()): ((g: tf.Tensor) => number) | undefined {
+  return sumSquaresByBackend.get(backend);
+}
+
+/** One AdamW update of `p` with gradient g·gScale on the active backend; t is the 1-based step number. */
+export function adamwApply(p: tf.Variable, g: tf.Tensor, s: Moments, t: number, lr: number, peakLr: number, c: AdamWConfig, gScale = 1): void {
   const { bc1, bc2 } = biasCorrections(t, c);
   const shrink = isDecayed(p.shape) ? decayFactor(lr, peakLr, c) : 1;
-  const fused = fusedByBackend.get(tf.getBackend());
-  if (fused) return fused(p, g, s.m, s.v, { beta1: c.beta1, beta2: c.beta2, eps: c.eps, shrink, lr, t });
+  const backend = tf.getBackend();
+  const fused = fusedByBackend.get(backend);
+  if (fused && (gScale === 1 || sumSquaresByBackend.has(backend))) return fused(p, g, s.m, s.v, { beta1: c.beta1, beta2: c.beta2, eps: c.eps, shrink, lr, t, gScale });
+  if (fused) {
+    const scaled = tf.mul(g, gScale);
+    fused(p, scaled, s.m, s.v, { beta1: c.beta1, beta2: c.beta2, eps: c.eps, shrink, lr, t });
+    scaled.dispose();
+    return;
+  }
   tf.tidy(() => {
-    const m = tf.add(tf.mul(s.m, c.beta1), tf.mul(g, 1 - c.beta1));
-    const v = tf.add(tf.mul(s.v, c.beta2), tf.mul(tf.square(g), 1 - c.beta2));
+    const gs = gScale === 1 ? g : tf.mul(g, gScale);
+    const m = tf.add(tf.mul(s.m, c.beta1), tf.mul(gs, 1 - c.beta1));
+    const v = tf.add(tf.mul(s.v, c.beta2), tf.mul(tf.square(gs), 1 - c.beta2));
     const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), c.eps);
     const step = tf.mul(tf.div(m, denom), lr / bc1);
     const decayed = shrink === 1 ? p : tf.mul(p, shrink);

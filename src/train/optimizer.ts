@@ -3,13 +3,15 @@
  * global-norm clipping → decoupled AdamW), and conversion to and from checkpoint arrays.
  *
  * Two placements of the same arithmetic: 'device' (the default) keeps the moments as tensors and updates with
- * tfjs ops; 'host' keeps them in Float32Arrays and updates each weight in one fused JS loop (adamwHostStep).
- * Measured on wasm with mosaic tiny's 4.5M weights, the device placement is faster (the wasm backend's compiled
- * elementwise kernels beat a JS loop plus the copies in and out: median 174 vs 272 CPU ms per step), and it needs
- * no readback on GPU backends; 'host' stays available for backends where elementwise ops are slow.
+ * the backend's kernels: a fused update where the backend registers one (native; wasm, which also clips inside
+ * it: kernels/wasm-adamw.ts), else tfjs ops. 'host' keeps them in Float32Arrays and updates each weight in one
+ * fused JS loop (adamwHostStep). Measured on wasm with mosaic tiny's 4.5M weights, the device placement with
+ * tfjs ops already beat the host loop (median 174 vs 272 CPU ms per step); the fused SIMD update takes 34 ms
+ * against those ops' 98 (wall, one run: scripts in docs/wasm.md). 'host' stays for backends where elementwise
+ * ops are slow.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwApply, adamwHostStep, isDecayed, zeroMoments, type AdamWConfig, type Moments } from './adamw.js';
+import { adamwApply, adamwHostStep, fusedSumSquares, isDecayed, zeroMoments, type AdamWConfig, type Moments } from './adamw.js';
 import { clipByGlobalNorm, clipCoefficient } from './clip.js';
 import type { NamedArray } from './checkpoint.js';
 import type { NamedWeight } from './types.js';
@@ -65,6 +67,18 @@ export class AdamWOptimizer {
 
   private deviceUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): number {
     const vars = this.weights.map((w) => w.variable);
+    const sumSquares = fusedSumSquares();
+    if (sumSquares) {
+      // The backend clips inside its fused update (wasm: kernels/wasm-adamw.ts): no clipped copies.
+      let total = 0;
+      for (const g of present) if (g !== null) total += sumSquares(g);
+      const gradNorm = Math.sqrt(total);
+      const scale = this.clipNorm > 0 && Number.isFinite(this.clipNorm) ? clipCoefficient(gradNorm, this.clipNorm) : 1;
+      present.forEach((g, i) => {
+        if (g !== null) adamwApply(vars[i]!, g, this.device[i]!, t, lr, peakLr, this.config, scale);
+      });
+      return gradNorm;
+    }
     const { grads: clipped, norm } = clipByGlobalNorm(present.filter((g): g is tf.Tensor => g !== null), this.clipNorm);
     let k = 0;
     present.forEach((g, i) => {
