@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 import { gatherRowsForward, onWasm } from './wasm-fast-path.js';
-import { rowMax, xentRowStats } from './wasm-xent-rows.js';
+import { rowMax, xentGradT, xentRowStats } from './wasm-xent-rows.js';
 
 const PROB_FLOOR = 1e-30;
 
@@ -72,7 +72,8 @@ function portableLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, lab
 /**
  * wasm: row-layout logits, XNNPACK softmax, SIMD row maxima and one small JS reduction (wasm-xent-rows.ts); every
  * product is a plain 2-D XNNPACK call with its large operand on the left (XNNPACK re-packs the right one on each
- * call at ~8 ns per float, kernels/matmul.ts), so dtable = Pᵀ·h runs on an explicit transpose of P.
+ * call at ~8 ns per float, kernels/matmul.ts), so dtable = (P − Y)ᵀ·h runs on an explicit transpose of P, into
+ * which the one-hot is folded.
  */
 function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels: Int32Array): tf.Tensor1D {
   const m = labels.length;
@@ -86,16 +87,14 @@ function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels:
       value: tf.div(stats, tf.tensor1d([m, 1])) as tf.Tensor1D, // [mean loss, correct]
       gradFunc: (dy, saved) => {
         const [sh, st, sp, sl] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-        const [V, H] = st.shape;
-        const scale = tf.div(tf.slice(dy, [0], [1]), m);
-        const at = tf.reshape(sl, [m, 1]) as tf.Tensor2D;
-        // g = P − Y, with Y applied to the small operands: dh = P·table − table[labels],
-        // dtable = Pᵀ·h − scatter(labels, h), dbias = Pᵀ·1 − counts(labels).
-        const pt = tf.transpose(sp) as tf.Tensor2D; // [V,M]
-        const dh = tf.sub(tf.matMul(sp, st), gatherRowsForward(st, sl));
-        const dTable = tf.sub(tf.matMul(pt, sh), tf.scatterND(at, sh, [V, H]));
-        const dBias = tf.sub(tf.reshape(tf.matMul(pt, tf.ones([m, 1])), [V]), tf.scatterND(at, tf.ones([m]), [V]));
-        return [tf.mul(dh, scale), tf.mul(dTable, scale), tf.mul(dBias, scale)];
+        const scale = tf.div(tf.slice(dy, [0], [1]), m); // [1]: d loss / M
+        // g = P − Y (Y the one-hot labels) and its transpose gᵀ [V,M] (one SIMD transpose with the −1s applied):
+        // dh = P·table − table[labels], dtable = gᵀ·h, dbias = gᵀ·1; the scale goes onto the small operands.
+        const gt = xentGradT(sp, sl);
+        const dh = tf.mul(tf.sub(tf.matMul(sp, st), gatherRowsForward(st, sl)), scale);
+        const dTable = tf.matMul(gt, tf.mul(sh, scale) as tf.Tensor2D);
+        const dBias = tf.reshape(tf.matMul(gt, tf.mul(tf.ones([m, 1]), scale) as tf.Tensor2D), [st.shape[0]]);
+        return [dh, dTable, dBias];
       },
     };
   });

@@ -71,6 +71,33 @@ function rowStatsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
   return out;
 }
 
+export const GRAD_T = 'MbenchXentGradT';
+
+function gradTKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const be = args.backend as WasmBackendInternals;
+  const probs = args.inputs['probs']!;
+  const [M, V] = probs.shape as [number, number];
+  const out = be.makeOutput([V, M], 'float32');
+  simdKernels(be).transpose32(be.dataIdMap.get(probs.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset, 1, M, V);
+  const G = be.typedArrayFromHeap(out) as Float32Array; // views after the allocation
+  const labels = be.typedArrayFromHeap(args.inputs['labels']!) as Int32Array;
+  for (let j = 0; j < M; j++) {
+    const label = labels[j]!;
+    if (label < 0 || label >= V) throw new Error(`${GRAD_T}: label ${label} outside [0, ${V})`);
+    G[label * M + j]! -= 1;
+  }
+  return out;
+}
+
+/**
+ * (softmax − onehot)ᵀ [V,M] from probs [M,V] and labels [M] int32: the SIMD transpose, then 1 subtracted at the
+ * M label entries of the fresh output (wasm only; no gradient).
+ */
+export function xentGradT(probs: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+  registerWasmKernel(GRAD_T, gradTKernel);
+  return tf.engine().runKernel(GRAD_T, { probs, labels }) as tf.Tensor2D;
+}
+
 /** (Σ loss, Σ correct) over rows, from logits [M,V], their row maxima [M], softmax(logits) [M,V], labels [M] int32. */
 export function xentRowStats(logits: tf.Tensor2D, rowMaxima: tf.Tensor1D, probs: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
   registerWasmKernel(XENT_ROW_STATS, rowStatsKernel);

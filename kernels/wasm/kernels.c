@@ -46,15 +46,21 @@ static void transpose_tile(const uint32_t *src, uint32_t *dst, int rows, int col
     for (int j = j0; j < j1; j++) dst[(intptr_t)j * rows + i] = src[(intptr_t)i * cols + j];
 }
 
+/* Rows [i_begin, i_end) of a transpose of one matrix [rows, cols]: dst[j][i] = src[i][j] for those i and every
+ * j. Threads split a transpose by rows (kernels/wasm-pool.ts). The buffers must not overlap. */
+EXPORT("transpose32_rows")
+void transpose32_rows(const uint32_t *src, uint32_t *dst, int rows, int cols, int i_begin, int i_end) {
+  for (int i0 = i_begin; i0 < i_end; i0 += TILE)
+    for (int j0 = 0; j0 < cols; j0 += TILE)
+      transpose_tile(src, dst, rows, cols, i0, min_int(i_end, i0 + TILE), j0, min_int(cols, j0 + TILE));
+}
+
 /* dst[b][j][i] = src[b][i][j] for `batch` matrices [rows, cols] of 32-bit elements (float32 or int32). The
  * two buffers must not overlap. */
 EXPORT("transpose32")
 void transpose32(const uint32_t *src, uint32_t *dst, int batch, int rows, int cols) {
   const intptr_t size = (intptr_t)rows * cols;
-  for (int b = 0; b < batch; b++, src += size, dst += size)
-    for (int i0 = 0; i0 < rows; i0 += TILE)
-      for (int j0 = 0; j0 < cols; j0 += TILE)
-        transpose_tile(src, dst, rows, cols, i0, min_int(rows, i0 + TILE), j0, min_int(cols, j0 + TILE));
+  for (int b = 0; b < batch; b++, src += size, dst += size) transpose32_rows(src, dst, rows, cols, 0, rows);
 }
 
 /* out[r] = max over the row x[r][0 .. cols) for x [rows, cols] float32; NaN if the row holds one, −inf for an

@@ -148,7 +148,6 @@ export function fusedSumSquares(backend: string = tf.getBackend()): ((g: tf.Tens
 
 /** One AdamW update of `p` with gradient g·gScale on the active backend; t is the 1-based step number. */
 export function adamwApply(p: tf.Variable, g: tf.Tensor, s: Moments, t: number, lr: number, peakLr: number, c: AdamWConfig, gScale = 1): void {
-  const { bc1, bc2 } = biasCorrections(t, c);
   const shrink = isDecayed(p.shape) ? decayFactor(lr, peakLr, c) : 1;
   const backend = tf.getBackend();
   const fused = fusedByBackend.get(backend);
@@ -159,6 +158,13 @@ export function adamwApply(p: tf.Variable, g: tf.Tensor, s: Moments, t: number, 
     scaled.dispose();
     return;
   }
+  adamwOps(p, g, s, t, lr, peakLr, c, gScale);
+}
+
+/** adamwApply as plain tfjs ops (~12 elementwise passes), whatever the backend has registered. */
+export function adamwOps(p: tf.Variable, g: tf.Tensor, s: Moments, t: number, lr: number, peakLr: number, c: AdamWConfig, gScale = 1): void {
+  const { bc1, bc2 } = biasCorrections(t, c);
+  const shrink = isDecayed(p.shape) ? decayFactor(lr, peakLr, c) : 1;
   tf.tidy(() => {
     const gs = gScale === 1 ? g : tf.mul(g, gScale);
     const m = tf.add(tf.mul(s.m, c.beta1), tf.mul(gs, 1 - c.beta1));
