@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 import { gatherRowsForward, onWasm } from './wasm-fast-path.js';
-import { rowMax, xentGradT, xentRowStats } from './wasm-xent-rows.js';
+import { rowMax, rowSum, xentGradT, xentRowStats } from './wasm-xent-rows.js';
 
 const PROB_FLOOR = 1e-30;
 
@@ -89,11 +89,11 @@ function wasmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels:
         const [sh, st, sp, sl] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
         const scale = tf.div(tf.slice(dy, [0], [1]), m); // [1]: d loss / M
         // g = P − Y (Y the one-hot labels) and its transpose gᵀ [V,M] (one SIMD transpose with the −1s applied):
-        // dh = P·table − table[labels], dtable = gᵀ·h, dbias = gᵀ·1; the scale goes onto the small operands.
+        // dh = P·table − table[labels], dtable = gᵀ·h, dbias = row sums of gᵀ; the scale goes on the small operands.
         const gt = xentGradT(sp, sl);
         const dh = tf.mul(tf.sub(tf.matMul(sp, st), gatherRowsForward(st, sl)), scale);
         const dTable = tf.matMul(gt, tf.mul(sh, scale) as tf.Tensor2D);
-        const dBias = tf.reshape(tf.matMul(gt, tf.mul(tf.ones([m, 1]), scale) as tf.Tensor2D), [st.shape[0]]);
+        const dBias = tf.mul(rowSum(gt), scale);
         return [dh, dTable, dBias];
       },
     };

@@ -30,6 +30,8 @@ export interface SimdKernels {
   transpose32(src: number, dst: number, batch: number, rows: number, cols: number): void;
   /** out[r] = max of row r of x [rows, cols] float32 (NaN when the row has one); byte offsets. */
   rowMax(x: number, out: number, rows: number, cols: number): void;
+  /** out[r] = Σ of row r of x [rows, cols] float32 (float32 partial sums); byte offsets. */
+  rowSum(x: number, out: number, rows: number, cols: number): void;
   /** Σ x[i]² over n float32 values at byte offset x, in float64 (fixed blocks, the same for any thread count). */
   sumSquares(x: number, n: number): number;
   /** One AdamW update of n values (kernels/wasm/kernels.c); byte offsets, outputs may be the inputs. */
@@ -62,6 +64,7 @@ interface RawKernels {
   transpose32(src: number, dst: number, batch: number, rows: number, cols: number): void;
   transpose32_rows(src: number, dst: number, rows: number, cols: number, iBegin: number, iEnd: number): void;
   row_max(x: number, out: number, rows: number, cols: number): void;
+  row_sum(x: number, out: number, rows: number, cols: number): void;
   sum_squares(x: number, n: number): number;
   adamw: SimdKernels['adamw'];
 }
@@ -77,7 +80,7 @@ const MAX_BLOCKS = 4096;
 /** How long the main thread waits for its helpers before it gives up on a job. */
 const JOB_TIMEOUT_MS = 120_000;
 
-const OP = { transposeRows: 1, rowMax: 2, sumBlocks: 3, adamw: 4, transposeBatch: 5 } as const;
+const OP = { transposeRows: 1, rowMax: 2, sumBlocks: 3, adamw: 4, transposeBatch: 5, rowSum: 6 } as const;
 
 const instances = new WeakMap<WasmMemory, SimdKernels>();
 
@@ -167,6 +170,19 @@ function share(n: number, parts: number, p: number, align: number): [number, num
 function makeKernels(raw: RawKernels, pool: Pool | null): SimdKernels {
   const threads = pool ? pool.helpers + 1 : 1;
   const parallel = (size: number) => pool !== null && size >= MIN_PARALLEL && pool.ready();
+  /** A row reduction x [rows, cols] → out [rows], split by rows. */
+  const byRows = (kernel: RawKernels['row_max'], op: number, x: number, out: number, rows: number, cols: number) => {
+    if (!parallel(rows * cols)) return kernel(x, out, rows, cols);
+    const part = (p: number) => share(rows, threads, p, 1);
+    const [r0, r1] = part(0);
+    pool!.run(
+      () => kernel(x, out, r1 - r0, cols),
+      Array.from({ length: threads - 1 }, (_, w) => {
+        const [q0, q1] = part(w + 1);
+        return [op, x + 4 * q0 * cols, out + 4 * q0, q1 - q0, cols];
+      }),
+    );
+  };
   return {
     threads,
     parallelReady: () => pool !== null && pool.ready(),
@@ -196,16 +212,10 @@ function makeKernels(raw: RawKernels, pool: Pool | null): SimdKernels {
       }
     },
     rowMax(x, out, rows, cols) {
-      if (!parallel(rows * cols)) return raw.row_max(x, out, rows, cols);
-      const part = (p: number) => share(rows, threads, p, 1);
-      const [r0, r1] = part(0);
-      pool!.run(
-        () => raw.row_max(x, out, r1 - r0, cols),
-        Array.from({ length: threads - 1 }, (_, w) => {
-          const [q0, q1] = part(w + 1);
-          return [OP.rowMax, x + 4 * q0 * cols, out + 4 * q0, q1 - q0, cols];
-        }),
-      );
+      byRows(raw.row_max, OP.rowMax, x, out, rows, cols);
+    },
+    rowSum(x, out, rows, cols) {
+      byRows(raw.row_sum, OP.rowSum, x, out, rows, cols);
     },
     sumSquares(x, n) {
       const blocks = Math.ceil(n / SUM_BLOCK);

@@ -40,6 +40,24 @@ export function rowMax(x: tf.Tensor2D): tf.Tensor1D {
   return tf.engine().runKernel(ROW_MAX, { x }) as tf.Tensor1D;
 }
 
+export const ROW_SUM = 'MbenchRowSum';
+
+function rowSumKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const be = args.backend as WasmBackendInternals;
+  const x = args.inputs['x']!;
+  if (x.dtype !== 'float32' || x.shape.length !== 2) throw new Error(`${ROW_SUM}: float32 [rows, cols] only, got ${x.dtype} [${x.shape}]`);
+  const [rows, cols] = x.shape as [number, number];
+  const out = be.makeOutput([rows], 'float32');
+  simdKernels(be).rowSum(be.dataIdMap.get(x.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset, rows, cols);
+  return out;
+}
+
+/** Σ over each row of x [R,C] float32 → [R] (wasm only: mbench's SIMD kernel; no gradient). */
+export function rowSum(x: tf.Tensor2D): tf.Tensor1D {
+  registerWasmKernel(ROW_SUM, rowSumKernel);
+  return tf.engine().runKernel(ROW_SUM, { x }) as tf.Tensor1D;
+}
+
 function rowStatsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const be = args.backend as WasmBackendInternals;
   const logits = args.inputs['logits']!;

@@ -90,6 +90,27 @@ void row_max(const float *x, float *out, int rows, int cols) {
   }
 }
 
+/* out[r] = Σ over the row x[r][0 .. cols) for x [rows, cols] float32, in float32 with 16 partial sums. */
+EXPORT("row_sum")
+void row_sum(const float *x, float *out, int rows, int cols) {
+  for (int r = 0; r < rows; r++) {
+    const float *p = x + (intptr_t)r * cols;
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+    int c = 0;
+    for (; c + 16 <= cols; c += 16) {
+      s0 = wasm_f32x4_add(s0, wasm_v128_load(p + c));
+      s1 = wasm_f32x4_add(s1, wasm_v128_load(p + c + 4));
+      s2 = wasm_f32x4_add(s2, wasm_v128_load(p + c + 8));
+      s3 = wasm_f32x4_add(s3, wasm_v128_load(p + c + 12));
+    }
+    for (; c + 4 <= cols; c += 4) s0 = wasm_f32x4_add(s0, wasm_v128_load(p + c));
+    v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+    float sum = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) + (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+    for (; c < cols; c++) sum += p[c];
+    out[r] = sum;
+  }
+}
+
 /* Σ x[i]² over n float32 values, accumulated in float64 (two f64x2 lanes per four floats). */
 EXPORT("sum_squares")
 double sum_squares(const float *x, int n) {

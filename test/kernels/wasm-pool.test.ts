@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../src/engine/backends.js';
 import { simdKernels } from '../../kernels/wasm-simd.js';
-import { rowMax } from '../../kernels/wasm-xent-rows.js';
+import { rowMax, rowSum } from '../../kernels/wasm-xent-rows.js';
 import { wasmSumSquares } from '../../kernels/wasm-adamw.js';
 import { randomTensor } from './helpers.js';
 
@@ -41,7 +41,7 @@ test('split transposes equal a plain transpose (rows of one matrix; whole matric
   }
 });
 
-test('split row maxima equal plain maxima', () => {
+test('split row maxima equal plain maxima; split row sums equal one-thread row sums bit for bit', () => {
   const [rows, cols] = [301, 999];
   const x = randomTensor([rows, cols], 5, 10);
   const data = x.dataSync();
@@ -50,6 +50,12 @@ test('split row maxima equal plain maxima', () => {
     let m = -Infinity;
     for (let c = 0; c < cols; c++) m = Math.max(m, data[r * cols + c]!);
     assert.equal(got[r], m, `row ${r}`);
+  }
+  const sums = tf.tidy(() => rowSum(x as tf.Tensor2D).dataSync());
+  for (let r = 0; r < rows; r++) {
+    // one row alone is below the split threshold: this thread's sum of that row
+    const one = tf.tidy(() => rowSum(tf.slice(x as tf.Tensor2D, [r, 0], [1, cols])).dataSync()[0]);
+    assert.equal(sums[r], one, `row ${r}`);
   }
   x.dispose();
 });

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../src/engine/backends.js';
-import { rowMax } from '../../kernels/wasm-xent-rows.js';
+import { rowMax, rowSum } from '../../kernels/wasm-xent-rows.js';
 import { randomTensor } from './helpers.js';
 
 test('wasm rowMax equals a plain maximum on ragged widths, with NaN and −inf rows', async () => {
@@ -19,6 +19,22 @@ test('wasm rowMax equals a plain maximum on ragged widths, with NaN and −inf r
       const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
       const want = row.some(Number.isNaN) ? Number.NaN : Math.max(...row);
       assert.ok(Object.is(got[r], Math.fround(want)), `cols ${cols}, row ${r}: ${got[r]} vs ${want}`);
+    }
+  }
+  await useBackend('cpu');
+});
+
+test('wasm rowSum equals a float64 sum within float32 rounding, on ragged widths', async () => {
+  await useBackend('wasm');
+  for (const cols of [1, 3, 4, 5, 16, 17, 35, 1194]) {
+    const rows = 4;
+    const x = randomTensor([rows, cols], 100 + cols, 3).dataSync().slice();
+    const got = tf.tidy(() => rowSum(tf.tensor2d(x, [rows, cols])).dataSync().slice());
+    for (let r = 0; r < rows; r++) {
+      const row = x.subarray(r * cols, (r + 1) * cols);
+      const want = row.reduce((s, v) => s + v, 0);
+      const scale = row.reduce((s, v) => s + Math.abs(v), 0);
+      assert.ok(Math.abs(got[r]! - want) <= 1e-6 * scale + 1e-7, `cols ${cols}, row ${r}: ${got[r]} vs ${want}`);
     }
   }
   await useBackend('cpu');
