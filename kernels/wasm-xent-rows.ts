@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernel, type WasmBackendInternals } from './wasm-fast-path.js';
-import { simdKernels } from './wasm-simd.js';
+import { simdKernels, type SimdKernels } from './wasm-simd.js';
 
 export const XENT_ROW_STATS = 'MbenchXentRowStats';
 export const ROW_MAX = 'MbenchRowMax';
@@ -24,37 +24,31 @@ export const ROW_MAX = 'MbenchRowMax';
 /** Below this, −log P loses digits to underflow; such rows get their log-sum-exp summed exactly. */
 const TINY_PROB = 1e-30;
 
-function rowMaxKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
-  const be = args.backend as WasmBackendInternals;
-  const x = args.inputs['x']!;
-  if (x.dtype !== 'float32' || x.shape.length !== 2) throw new Error(`${ROW_MAX}: float32 [rows, cols] only, got ${x.dtype} [${x.shape}]`);
-  const [rows, cols] = x.shape as [number, number];
-  const out = be.makeOutput([rows], 'float32');
-  simdKernels(be).rowMax(be.dataIdMap.get(x.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset, rows, cols);
-  return out;
+/** A wasm kernel reducing each row of x [rows, cols] float32 to one value with a SIMD kernel (see wasm-simd.ts). */
+function rowReduction(name: string, reduce: (k: SimdKernels) => SimdKernels['rowMax']) {
+  return (args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo => {
+    const be = args.backend as WasmBackendInternals;
+    const x = args.inputs['x']!;
+    if (x.dtype !== 'float32' || x.shape.length !== 2) throw new Error(`${name}: float32 [rows, cols] only, got ${x.dtype} [${x.shape}]`);
+    const [rows, cols] = x.shape as [number, number];
+    const out = be.makeOutput([rows], 'float32');
+    const kernels = simdKernels(be);
+    reduce(kernels).call(kernels, be.dataIdMap.get(x.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset, rows, cols);
+    return out;
+  };
 }
 
 /** max over each row of x [R,C] float32 → [R] (wasm only: mbench's SIMD kernel; no gradient). */
 export function rowMax(x: tf.Tensor2D): tf.Tensor1D {
-  registerWasmKernel(ROW_MAX, rowMaxKernel);
+  registerWasmKernel(ROW_MAX, rowReduction(ROW_MAX, (k) => k.rowMax));
   return tf.engine().runKernel(ROW_MAX, { x }) as tf.Tensor1D;
 }
 
 export const ROW_SUM = 'MbenchRowSum';
 
-function rowSumKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
-  const be = args.backend as WasmBackendInternals;
-  const x = args.inputs['x']!;
-  if (x.dtype !== 'float32' || x.shape.length !== 2) throw new Error(`${ROW_SUM}: float32 [rows, cols] only, got ${x.dtype} [${x.shape}]`);
-  const [rows, cols] = x.shape as [number, number];
-  const out = be.makeOutput([rows], 'float32');
-  simdKernels(be).rowSum(be.dataIdMap.get(x.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset, rows, cols);
-  return out;
-}
-
 /** Σ over each row of x [R,C] float32 → [R] (wasm only: mbench's SIMD kernel; no gradient). */
 export function rowSum(x: tf.Tensor2D): tf.Tensor1D {
-  registerWasmKernel(ROW_SUM, rowSumKernel);
+  registerWasmKernel(ROW_SUM, rowReduction(ROW_SUM, (k) => k.rowSum));
   return tf.engine().runKernel(ROW_SUM, { x }) as tf.Tensor1D;
 }
 

@@ -28,7 +28,7 @@ test('wasm rowSum equals a float64 sum within float32 rounding, on ragged widths
   await useBackend('wasm');
   for (const cols of [1, 3, 4, 5, 16, 17, 35, 1194]) {
     const rows = 4;
-    const x = randomTensor([rows, cols], 100 + cols, 3).dataSync().slice();
+    const x = randomTensor([rows, cols], 100 + cols, 3).dataSync().slice() as Float32Array;
     const got = tf.tidy(() => rowSum(tf.tensor2d(x, [rows, cols])).dataSync().slice());
     for (let r = 0; r < rows; r++) {
       const row = x.subarray(r * cols, (r + 1) * cols);
