@@ -62,7 +62,7 @@ for (const [m, k, n] of [[1024, 1024, 1024], [128, 4096, 512], [512, 4096, 128],
   }
   const f = productOnly.sort((x, y) => x - y)[Math.floor(reps / 2)]!;
   const gf = (ms: number) => `${ms.toFixed(1).padStart(7)} ms ${(2 * m * k * n / ms / 1e6).toFixed(1).padStart(5)} GF/s`;
-  console.log(`${`[${m},${k}]·[${k},${n}]`.padEnd(34)} ${gf(cached)}  ${gf(f)}  ${(((f - cached) * 1e6) / (k * n)).toFixed(1).padStart(6)}`);
+  console.log(`${`[${m},${k}]·[${k},${n}]`.padEnd(34)} ${gf(cached)}  ${gf(f)}  ${k * n >= 1e6 ? (((f - cached) * 1e6) / (k * n)).toFixed(1).padStart(6) : '  (B too small to tell)'}`);
   tf.dispose([A, B]);
 }
 
