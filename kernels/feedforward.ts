@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gelu } from './gelu.js';
 import { linear, matMul } from './matmul.js';
 import { nativeGeglu, onNative } from '../src/engine/native/fused.js';
+import { onWasm } from './wasm-fast-path.js';
+import { wasmGeglu } from './wasm-geglu.js';
 
 export interface GeluMlpWeights {
   w1: tf.Tensor2D;
@@ -36,7 +38,8 @@ export function geluMlp(x: tf.Tensor2D, w: GeluMlpWeights, inner?: (h: tf.Tensor
 /** x [N,H] → [N,H]. */
 export function geglu(x: tf.Tensor2D, w: GegluWeights, inner?: (h: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
   const [gate, value] = [matMul(x, w.wGate), matMul(x, w.wValue)];
-  let h = onNative() ? nativeGeglu(gate, value) : (tf.mul(gelu(gate), value) as tf.Tensor2D); // native: one fused pass
+  // native and wasm: one fused pass each way (src/engine/native, kernels/wasm-geglu.ts)
+  let h = onNative() ? nativeGeglu(gate, value) : onWasm() ? wasmGeglu(gate, value) : (tf.mul(gelu(gate), value) as tf.Tensor2D);
   if (inner) h = inner(h);
   return linear(h, w.w2, w.b2);
 }

@@ -9,6 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.js';
 import { nativeGelu, onNative } from '../src/engine/native/fused.js';
+import { onWasm } from './wasm-fast-path.js';
+import { wasmGelu } from './wasm-geglu.js';
 
 const C = 2 * Math.sqrt(2 / Math.PI);
 const A = 0.044715;
@@ -31,6 +33,7 @@ const geluGrad = customOp<tf.Tensor>(([x], save) => {
 
 export function gelu<T extends tf.Tensor>(x: T): T {
   if (onNative()) return nativeGelu(x); // the same formula in one native pass (src/engine/native)
+  if (onWasm() && x.dtype === 'float32') return wasmGelu(x); // one SIMD pass each way (wasm-geglu.ts)
   return geluGrad(x) as T;
 }
 

@@ -27,6 +27,8 @@ function run() {
     case 4: kernels.adamw(a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]); break;
     case 5: kernels.transpose32(a[1], a[2], a[3], a[4], a[5]); break;
     case 6: kernels.row_sum(a[1], a[2], a[3], a[4]); break;
+    case 7: kernels.geglu_forward(a[1], a[2], a[3], a[4]); break;
+    case 8: kernels.geglu_backward(a[1], a[2], a[3], a[4], a[5], a[6]); break;
     default: break; // 0: nothing for this thread this time
   }
 }

@@ -37,6 +37,10 @@ export interface SimdKernels {
   /** One AdamW update of n values (kernels/wasm/kernels.c); byte offsets, outputs may be the inputs. */
   adamw(p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number,
     gScale: number, beta1: number, beta2: number, eps: number, shrink: number, stepSize: number, invSqrtBc2: number): void;
+  /** h = gelu(a)·b over n floats (b = 0: h = gelu(a)); byte offsets. The tanh-form GELU of kernels/gelu.ts. */
+  gegluForward(a: number, b: number, h: number, n: number): void;
+  /** da = dy·b·gelu′(a), db = dy·gelu(a) over n floats (b = 0: da = dy·gelu′(a), db untouched); byte offsets. */
+  gegluBackward(dy: number, a: number, b: number, da: number, db: number, n: number): void;
   /** Threads the calls are split over (1: the main thread only). */
   readonly threads: number;
   /** True once the helper threads listen (large calls are split from then on); always false with 1 thread. */
@@ -67,6 +71,8 @@ interface RawKernels {
   row_sum(x: number, out: number, rows: number, cols: number): void;
   sum_squares(x: number, n: number): number;
   adamw: SimdKernels['adamw'];
+  geglu_forward: SimdKernels['gegluForward'];
+  geglu_backward: SimdKernels['gegluBackward'];
 }
 
 /** Floats per block of Σ x² (the unit threads share, and the fixed summation order). */
@@ -80,7 +86,7 @@ const MAX_BLOCKS = 4096;
 /** How long the main thread waits for its helpers before it gives up on a job. */
 const JOB_TIMEOUT_MS = 120_000;
 
-const OP = { transposeRows: 1, rowMax: 2, sumBlocks: 3, adamw: 4, transposeBatch: 5, rowSum: 6 } as const;
+const OP = { transposeRows: 1, rowMax: 2, sumBlocks: 3, adamw: 4, transposeBatch: 5, rowSum: 6, gegluForward: 7, gegluBackward: 8 } as const;
 
 const instances = new WeakMap<WasmMemory, SimdKernels>();
 
@@ -236,6 +242,30 @@ function makeKernels(raw: RawKernels, pool: Pool | null): SimdKernels {
       );
       for (let b = 0; b < blocks; b++) total += sums[b]!;
       return total;
+    },
+    gegluForward(a, b, h, n) {
+      if (!parallel(n)) return raw.geglu_forward(a, b, h, n);
+      const at = (q: number, k0: number) => (q === 0 ? 0 : q + 4 * k0); // 0: no b
+      const [k0, k1] = share(n, threads, 0, 4);
+      pool!.run(
+        () => raw.geglu_forward(a, b, h, k1 - k0),
+        Array.from({ length: threads - 1 }, (_, w) => {
+          const [r0, r1] = share(n, threads, w + 1, 4);
+          return [OP.gegluForward, at(a, r0), at(b, r0), at(h, r0), r1 - r0];
+        }),
+      );
+    },
+    gegluBackward(dy, a, b, da, db, n) {
+      if (!parallel(n)) return raw.geglu_backward(dy, a, b, da, db, n);
+      const at = (q: number, k0: number) => (q === 0 ? 0 : q + 4 * k0);
+      const [k0, k1] = share(n, threads, 0, 4);
+      pool!.run(
+        () => raw.geglu_backward(dy, a, b, da, db, k1 - k0),
+        Array.from({ length: threads - 1 }, (_, w) => {
+          const [r0, r1] = share(n, threads, w + 1, 4);
+          return [OP.gegluBackward, at(dy, r0), at(a, r0), at(b, r0), at(da, r0), at(db, r0), r1 - r0];
+        }),
+      );
     },
     adamw(p, g, m, v, pOut, mOut, vOut, n, ...s) {
       if (!parallel(n)) return raw.adamw(p, g, m, v, pOut, mOut, vOut, n, ...s);

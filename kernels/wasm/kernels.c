@@ -164,3 +164,93 @@ void adamw(const float *p, const float *g, const float *m, const float *v, float
     p_out[i] = pi;
   }
 }
+
+/*
+ * GELU in the tanh form the model uses (kernels/gelu.ts): gelu(a) = a·σ(u), u = C·a·(1 + A·a²), C = 2√(2/π),
+ * A = 0.044715; d gelu/da = s + a·s·(1 − s)·u′(a), u′ = C·(1 + 3A·a²), s = σ(u).
+ * σ(u) = 1 / (1 + e^−u) with e^x = 2^n · p(r), n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2), p the
+ * degree-6 Taylor polynomial (relative error below 2e-7 on |r| ≤ ln 2 / 2); x is clamped to [−87, 88], so
+ * 2^n stays a normal float and σ saturates to 0 or 1 instead of producing NaN.
+ */
+#define GELU_C 1.5957691216057308f /* 2·sqrt(2/π) */
+#define GELU_A 0.044715f
+
+static inline v128_t exp_f32x4(v128_t x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f));
+  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.4426950408889634f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.4286068203094172e-6f)));
+  v128_t p = wasm_f32x4_splat(1.0f / 720.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, scale);
+}
+
+/* s = σ(u(a)) */
+static inline v128_t gelu_sigmoid(v128_t a) {
+  const v128_t a2 = wasm_f32x4_mul(a, a);
+  const v128_t u = wasm_f32x4_mul(wasm_f32x4_mul(a, wasm_f32x4_splat(GELU_C)), wasm_f32x4_add(wasm_f32x4_splat(1.0f), wasm_f32x4_mul(a2, wasm_f32x4_splat(GELU_A))));
+  const v128_t e = exp_f32x4(wasm_f32x4_neg(u));
+  return wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_splat(1.0f), e));
+}
+
+/* Up to 4 floats at p (k of them; the rest read as 0), and the matching store: the ragged tail of a loop goes
+ * through the same vector code as the body, so every element gets the same bits wherever it falls. */
+static inline v128_t load_tail(const float *p, int k) {
+  return wasm_f32x4_make(p[0], k > 1 ? p[1] : 0.0f, k > 2 ? p[2] : 0.0f, 0.0f);
+}
+static inline void store_tail(float *p, v128_t v, int k) {
+  p[0] = wasm_f32x4_extract_lane(v, 0);
+  if (k > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+  if (k > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+/* h = gelu(a)·b for n floats (b may be null: h = gelu(a)). */
+EXPORT("geglu_forward")
+void geglu_forward(const float *a, const float *b, float *h, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t x = wasm_v128_load(a + i);
+    v128_t y = wasm_f32x4_mul(x, gelu_sigmoid(x));
+    if (b) y = wasm_f32x4_mul(y, wasm_v128_load(b + i));
+    wasm_v128_store(h + i, y);
+  }
+  if (i < n) {
+    const int k = n - i;
+    const v128_t x = load_tail(a + i, k);
+    v128_t y = wasm_f32x4_mul(x, gelu_sigmoid(x));
+    if (b) y = wasm_f32x4_mul(y, load_tail(b + i, k));
+    store_tail(h + i, y, k);
+  }
+}
+
+/* gelu′(a) = s + a·s·(1 − s)·u′(a), with s = σ(u(a)) given. */
+static inline v128_t gelu_derivative(v128_t x, v128_t s) {
+  const v128_t du = wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), wasm_f32x4_add(wasm_f32x4_splat(1.0f), wasm_f32x4_mul(wasm_f32x4_mul(x, x), wasm_f32x4_splat(3.0f * GELU_A))));
+  const v128_t ds = wasm_f32x4_mul(s, wasm_f32x4_sub(wasm_f32x4_splat(1.0f), s));
+  return wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_mul(x, ds), du));
+}
+
+/* The gradients of h = gelu(a)·b given dy: da = dy·b·gelu′(a), db = dy·gelu(a) (b null: da = dy·gelu′(a), no db). */
+EXPORT("geglu_backward")
+void geglu_backward(const float *dy, const float *a, const float *b, float *da, float *db, int n) {
+  for (int i = 0; i < n; i += 4) {
+    const int k = n - i < 4 ? n - i : 4;
+    const v128_t g = k == 4 ? wasm_v128_load(dy + i) : load_tail(dy + i, k);
+    const v128_t x = k == 4 ? wasm_v128_load(a + i) : load_tail(a + i, k);
+    const v128_t s = gelu_sigmoid(x);
+    v128_t gda = wasm_f32x4_mul(g, gelu_derivative(x, s));
+    if (b) {
+      const v128_t bv = k == 4 ? wasm_v128_load(b + i) : load_tail(b + i, k);
+      const v128_t gdb = wasm_f32x4_mul(g, wasm_f32x4_mul(x, s));
+      gda = wasm_f32x4_mul(gda, bv);
+      if (k == 4) wasm_v128_store(db + i, gdb); else store_tail(db + i, gdb, k);
+    }
+    if (k == 4) wasm_v128_store(da + i, gda); else store_tail(da + i, gda, k);
+  }
+}
