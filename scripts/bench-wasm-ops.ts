@@ -12,6 +12,8 @@
  * 3. Row maxima of the head's logits: tfjs-wasm's Max and the SIMD kernel.
  * 4. The optimizer step over mosaic tiny's weights (vocab 30522: 4.5 M): clip + AdamW as tfjs ops, and as the
  *    two SIMD passes (kernels/wasm-adamw.ts).
+ * 5. GeGLU's gelu(a)·b on [4096,512], forward + backward under a gradient tape: tfjs ops (the tanh form of
+ *    kernels/gelu.ts written out) and the fused SIMD passes (kernels/wasm-geglu.ts).
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,6 +22,7 @@ import { wasmThreads } from '../src/engine/wasm-threads.js';
 import { onWasm } from '../kernels/wasm-fast-path.js';
 import { rowMax } from '../kernels/wasm-xent-rows.js';
 import { wasmAdamW, wasmSumSquares } from '../kernels/wasm-adamw.js';
+import { wasmGeglu } from '../kernels/wasm-geglu.js';
 import { createEncoder } from '../src/model/encoder.js';
 import { buildModelConfig } from '../src/model/recipes.js';
 import { adamwOps, decayFactor, DEFAULT_ADAMW, isDecayed, zeroMoments } from '../src/train/adamw.js';
@@ -122,3 +125,16 @@ const fused = median(() => {
 const n = vars.reduce((s, v) => s + v.size, 0);
 console.log(`\noptimizer step, ${(n / 1e6).toFixed(2)} M weights      tfjs ops         SIMD passes   (ms)`);
 console.log(`${''.padEnd(22)} ${viaOps.toFixed(1).padStart(10)}       ${fused.toFixed(1).padStart(10)}`);
+
+const [ga, gb, gdy] = [tf.randomNormal([4096, 512]), tf.randomNormal([4096, 512]), tf.randomNormal([4096, 512])];
+const C = 2 * Math.sqrt(2 / Math.PI);
+const viaTfOps = (a: tf.Tensor, b: tf.Tensor) => tf.mul(tf.mul(a, tf.sigmoid(tf.mul(a, tf.add(tf.mul(tf.square(a), C * 0.044715), C)))), b);
+const gegluTimes = [viaTfOps, (a: tf.Tensor, b: tf.Tensor) => wasmGeglu(a, b)].map((f) =>
+  median(() =>
+    tf.tidy(() => {
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), gdy)))([ga, gb]).forEach((t) => t.dataSync());
+    }),
+  ),
+);
+console.log('\ngeglu [4096,512] fwd + bwd               tfjs ops         SIMD passes   (ms)');
+console.log(`${''.padEnd(22)} ${gegluTimes[0]!.toFixed(1).padStart(10)}       ${gegluTimes[1]!.toFixed(1).padStart(10)}`);
