@@ -63,52 +63,49 @@ void transpose32(const uint32_t *src, uint32_t *dst, int batch, int rows, int co
   for (int b = 0; b < batch; b++, src += size, dst += size) transpose32_rows(src, dst, rows, cols, 0, rows);
 }
 
+/* One row of a reduction, max (is_max) or sum, with 16 lanes of partial results. Inlined into each export with
+ * is_max a constant, so each gets its own loop. Max: NaN if the row holds one, −inf for an empty row. Sum: in
+ * float32. */
+static inline float reduce_row(const float *p, int cols, int is_max) {
+  const float init = is_max ? -__builtin_inff() : 0.0f;
+  v128_t m0 = wasm_f32x4_splat(init), m1 = m0, m2 = m0, m3 = m0;
+#define COMBINE(x, y) (is_max ? wasm_f32x4_max(x, y) : wasm_f32x4_add(x, y))
+  int c = 0;
+  for (; c + 16 <= cols; c += 16) {
+    m0 = COMBINE(m0, wasm_v128_load(p + c));
+    m1 = COMBINE(m1, wasm_v128_load(p + c + 4));
+    m2 = COMBINE(m2, wasm_v128_load(p + c + 8));
+    m3 = COMBINE(m3, wasm_v128_load(p + c + 12));
+  }
+  for (; c + 4 <= cols; c += 4) m0 = COMBINE(m0, wasm_v128_load(p + c));
+  const v128_t m = COMBINE(COMBINE(m0, m1), COMBINE(m2, m3));
+#undef COMBINE
+  const float l0 = wasm_f32x4_extract_lane(m, 0), l1 = wasm_f32x4_extract_lane(m, 1);
+  const float l2 = wasm_f32x4_extract_lane(m, 2), l3 = wasm_f32x4_extract_lane(m, 3);
+  if (!is_max) {
+    float sum = (l0 + l1) + (l2 + l3);
+    for (; c < cols; c++) sum += p[c];
+    return sum;
+  }
+  float best = l0;
+  best = (l1 > best || l1 != l1) ? l1 : best;
+  best = (l2 > best || l2 != l2) ? l2 : best;
+  best = (l3 > best || l3 != l3) ? l3 : best;
+  for (; c < cols; c++) best = (p[c] > best || p[c] != p[c]) ? p[c] : best;
+  return best;
+}
+
 /* out[r] = max over the row x[r][0 .. cols) for x [rows, cols] float32; NaN if the row holds one, −inf for an
  * empty row. */
 EXPORT("row_max")
 void row_max(const float *x, float *out, int rows, int cols) {
-  for (int r = 0; r < rows; r++) {
-    const float *p = x + (intptr_t)r * cols;
-    v128_t m0 = wasm_f32x4_splat(-__builtin_inff());
-    v128_t m1 = m0, m2 = m0, m3 = m0;
-    int c = 0;
-    for (; c + 16 <= cols; c += 16) {
-      m0 = wasm_f32x4_max(m0, wasm_v128_load(p + c));
-      m1 = wasm_f32x4_max(m1, wasm_v128_load(p + c + 4));
-      m2 = wasm_f32x4_max(m2, wasm_v128_load(p + c + 8));
-      m3 = wasm_f32x4_max(m3, wasm_v128_load(p + c + 12));
-    }
-    for (; c + 4 <= cols; c += 4) m0 = wasm_f32x4_max(m0, wasm_v128_load(p + c));
-    v128_t m = wasm_f32x4_max(wasm_f32x4_max(m0, m1), wasm_f32x4_max(m2, m3));
-    float best = wasm_f32x4_extract_lane(m, 0);
-    for (int k = 1; k < 4; k++) {
-      float v = k == 1 ? wasm_f32x4_extract_lane(m, 1) : k == 2 ? wasm_f32x4_extract_lane(m, 2) : wasm_f32x4_extract_lane(m, 3);
-      best = (v > best || v != v) ? v : best;
-    }
-    for (; c < cols; c++) best = (p[c] > best || p[c] != p[c]) ? p[c] : best;
-    out[r] = best;
-  }
+  for (int r = 0; r < rows; r++) out[r] = reduce_row(x + (intptr_t)r * cols, cols, 1);
 }
 
 /* out[r] = Σ over the row x[r][0 .. cols) for x [rows, cols] float32, in float32 with 16 partial sums. */
 EXPORT("row_sum")
 void row_sum(const float *x, float *out, int rows, int cols) {
-  for (int r = 0; r < rows; r++) {
-    const float *p = x + (intptr_t)r * cols;
-    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
-    int c = 0;
-    for (; c + 16 <= cols; c += 16) {
-      s0 = wasm_f32x4_add(s0, wasm_v128_load(p + c));
-      s1 = wasm_f32x4_add(s1, wasm_v128_load(p + c + 4));
-      s2 = wasm_f32x4_add(s2, wasm_v128_load(p + c + 8));
-      s3 = wasm_f32x4_add(s3, wasm_v128_load(p + c + 12));
-    }
-    for (; c + 4 <= cols; c += 4) s0 = wasm_f32x4_add(s0, wasm_v128_load(p + c));
-    v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
-    float sum = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) + (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
-    for (; c < cols; c++) sum += p[c];
-    out[r] = sum;
-  }
+  for (int r = 0; r < rows; r++) out[r] = reduce_row(x + (intptr_t)r * cols, cols, 0);
 }
 
 /* Σ x[i]² over n float32 values, accumulated in float64 (two f64x2 lanes per four floats). */

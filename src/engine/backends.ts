@@ -1,6 +1,7 @@
 /**
  * tfjs backend selection. `useBackend(name)` loads and activates one of:
- *   wasm        default; XNNPACK SIMD on all cores (src/engine/wasm-threads.ts), works offline (bundled)
+ *   wasm        default; XNNPACK SIMD on all cores (src/engine/wasm-threads.ts) and mbench's own SIMD kernels
+ *               on tfjs's heap (kernels/wasm-simd.ts); works offline (bundled)
  *   cpu         plain JavaScript; only for tiny tests (bundled)
  *   tensorflow  libtensorflow through @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node (user-installed)
  *   webgpu      @tensorflow/tfjs-backend-webgpu on Dawn for Node (the `webgpu` package) (user-installed)
