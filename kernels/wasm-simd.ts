@@ -189,6 +189,21 @@ function makeKernels(raw: RawKernels, pool: Pool | null): SimdKernels {
       }),
     );
   };
+  /**
+   * An elementwise kernel(...pointers, n, ...scalars) over n floats, split in ranges of whole vectors: each
+   * thread's pointers (byte offsets; 0 stands for an absent input and stays 0) advance to its range.
+   */
+  const elementwise = (kernel: (...args: number[]) => void, op: number, pointers: number[], n: number, scalars: number[] = []) => {
+    if (!parallel(n)) return kernel(...pointers, n, ...scalars);
+    const [, mine] = share(n, threads, 0, 4); // this thread's range starts at 0
+    pool!.run(
+      () => kernel(...pointers, mine, ...scalars),
+      Array.from({ length: threads - 1 }, (_, w) => {
+        const [r0, r1] = share(n, threads, w + 1, 4);
+        return [op, ...pointers.map((q) => (q === 0 ? 0 : q + 4 * r0)), r1 - r0, ...scalars];
+      }),
+    );
+  };
   return {
     threads,
     parallelReady: () => pool !== null && pool.ready(),
@@ -244,40 +259,13 @@ function makeKernels(raw: RawKernels, pool: Pool | null): SimdKernels {
       return total;
     },
     gegluForward(a, b, h, n) {
-      if (!parallel(n)) return raw.geglu_forward(a, b, h, n);
-      const at = (q: number, k0: number) => (q === 0 ? 0 : q + 4 * k0); // 0: no b
-      const [k0, k1] = share(n, threads, 0, 4);
-      pool!.run(
-        () => raw.geglu_forward(a, b, h, k1 - k0),
-        Array.from({ length: threads - 1 }, (_, w) => {
-          const [r0, r1] = share(n, threads, w + 1, 4);
-          return [OP.gegluForward, at(a, r0), at(b, r0), at(h, r0), r1 - r0];
-        }),
-      );
+      elementwise(raw.geglu_forward, OP.gegluForward, [a, b, h], n);
     },
     gegluBackward(dy, a, b, da, db, n) {
-      if (!parallel(n)) return raw.geglu_backward(dy, a, b, da, db, n);
-      const at = (q: number, k0: number) => (q === 0 ? 0 : q + 4 * k0);
-      const [k0, k1] = share(n, threads, 0, 4);
-      pool!.run(
-        () => raw.geglu_backward(dy, a, b, da, db, k1 - k0),
-        Array.from({ length: threads - 1 }, (_, w) => {
-          const [r0, r1] = share(n, threads, w + 1, 4);
-          return [OP.gegluBackward, at(dy, r0), at(a, r0), at(b, r0), at(da, r0), at(db, r0), r1 - r0];
-        }),
-      );
+      elementwise(raw.geglu_backward, OP.gegluBackward, [dy, a, b, da, db], n);
     },
-    adamw(p, g, m, v, pOut, mOut, vOut, n, ...s) {
-      if (!parallel(n)) return raw.adamw(p, g, m, v, pOut, mOut, vOut, n, ...s);
-      const at = (q: number, [k0]: [number, number]) => q + 4 * k0;
-      const [k0, k1] = share(n, threads, 0, 4);
-      pool!.run(
-        () => raw.adamw(p, g, m, v, pOut, mOut, vOut, k1 - k0, ...s),
-        Array.from({ length: threads - 1 }, (_, w) => {
-          const r = share(n, threads, w + 1, 4);
-          return [OP.adamw, at(p, r), at(g, r), at(m, r), at(v, r), at(pOut, r), at(mOut, r), at(vOut, r), r[1] - r[0], ...s];
-        }),
-      );
+    adamw(p, g, m, v, pOut, mOut, vOut, n, ...scalars) {
+      elementwise(raw.adamw, OP.adamw, [p, g, m, v, pOut, mOut, vOut], n, scalars);
     },
   };
 }
