@@ -7,7 +7,7 @@
  * a weight in place would leave XNNPACK's packed copy of it (cached on the tensor) stale.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FusedAdamW } from '../src/train/adamw.js';
+import { biasCorrections, type FusedAdamW } from '../src/train/adamw.js';
 import { registerWasmKernel, type WasmBackendInternals } from './wasm-fast-path.js';
 import { simdKernels } from './wasm-simd.js';
 
@@ -50,8 +50,7 @@ export function wasmSumSquares(g: tf.Tensor): number {
 /** AdamW on wasm (FusedAdamW): p, m, v get new tensors computed in one SIMD pass. */
 export const wasmAdamW: FusedAdamW = (p, g, m, v, s) => {
   registerWasmKernel(ADAMW, adamwKernel);
-  const bc1 = 1 - s.beta1 ** s.t;
-  const bc2 = 1 - s.beta2 ** s.t;
+  const { bc1, bc2 } = biasCorrections(s.t, s);
   const attrs: AdamWAttrs = { gScale: s.gScale ?? 1, beta1: s.beta1, beta2: s.beta2, eps: s.eps, shrink: s.shrink, stepSize: s.lr / bc1, invSqrtBc2: 1 / Math.sqrt(bc2) };
   const [pn, mn, vn] = tf.engine().runKernel(ADAMW, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
   p.assign(pn!);

@@ -36,7 +36,7 @@ export function decayFactor(lr: number, peakLr: number, c: AdamWConfig): number 
 }
 
 /** Bias corrections for step t (1-based): 1 − β1ᵗ and 1 − β2ᵗ. */
-export function biasCorrections(t: number, c: AdamWConfig): { bc1: number; bc2: number } {
+export function biasCorrections(t: number, c: Pick<AdamWConfig, 'beta1' | 'beta2'>): { bc1: number; bc2: number } {
   return { bc1: 1 - c.beta1 ** t, bc2: 1 - c.beta2 ** t };
 }
 
