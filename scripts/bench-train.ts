@@ -30,7 +30,7 @@ const median = (xs: number[]): number => {
 async function main(): Promise<void> {
   const a = await yargs(hideBin(process.argv))
     .scriptName('bench:train')
-    .option('backend', { type: 'string', default: 'wasm' })
+    .option('backend', { type: 'string', default: 'auto' })
     .option('recipe', { type: 'string', default: 'mosaic' })
     .option('size', { type: 'string', default: 'tiny' })
     .option('vocab', { type: 'number', default: 30522, describe: 'vocabulary size of the synthetic data' })

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { CommandModule } from 'yargs';
-import { BACKEND_NAMES } from '../engine/backends.js';
+import { BACKEND_CHOICES, DEFAULT_BACKEND } from '../engine/backend-names.js';
 import { writeJsonAtomic } from '../results/atomic.js';
 import type { FinetuneResult } from '../results/summary.js';
 import { finetuneScore } from '../train/finetune-results.js';
@@ -39,7 +39,7 @@ export const command: CommandModule<object, Args> = {
       .option('tasks', { type: 'string', array: true, describe: 'only these tasks [default: all of the suite]' })
       .option('seeds', { type: 'number', array: true, describe: "fine-tuning seeds for every task [default: each task's own list]" })
       .option('glue-dir', { type: 'string', describe: 'the GLUE data folder (needed for --suite glue)' })
-      .option('backend', { type: 'string', default: 'wasm', describe: `tfjs backend: ${BACKEND_NAMES.join(', ')}` })
+      .option('backend', { type: 'string', default: DEFAULT_BACKEND, describe: `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: native when built, else wasm; see mbench backends)` })
       .option('epochs', { type: 'number', describe: "override every task's epochs (quick runs)" })
       .option('lr', { type: 'number', describe: "override every task's peak learning rate" })
       .option('max-train-examples', { type: 'number', describe: 'train each task on at most this many examples (a fixed subsample; dev sets stay whole)' })

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic.js';
 import { RECIPE_NAMES, SIZE_NAMES } from '../model/recipes.js';
-import { BACKEND_NAMES } from '../engine/backends.js';
+import { BACKEND_CHOICES } from '../engine/backend-names.js';
 import { BUILTIN_CORPUS, REQUEST_DEFAULTS, runPretraining } from '../train/pretrain-run.js';
 import { PRETRAIN_DEFAULTS } from '../train/pretrain.js';
 import { formatSeconds, progressLine, resultLines } from '../train/progress-line.js';
@@ -51,7 +51,7 @@ export const command: CommandModule<object, Args> = {
         describe: 'how long: steps (200ba), samples (6400sp), tokens (1e6tok), epochs (2ep) or wall-clock training time (30s, 5m, 1.5h)',
       })
       .option('out', { type: 'string', coerce: last, demandOption: true, describe: 'run folder for metrics, checkpoints and the result' })
-      .option('backend', { type: 'string', coerce: last, default: REQUEST_DEFAULTS.backend, describe: `tfjs backend: ${BACKEND_NAMES.join(', ')} (see mbench backends)` })
+      .option('backend', { type: 'string', coerce: last, default: REQUEST_DEFAULTS.backend, describe: `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: native when built, else wasm; see mbench backends)` })
       .option('seed', { type: 'number', default: REQUEST_DEFAULTS.seed, describe: 'seeds init, masking, dropout and data order' })
       .option('batch', { type: 'number', default: REQUEST_DEFAULTS.batchSize, describe: 'samples per step' })
       .option('seq', { type: 'number', default: REQUEST_DEFAULTS.seqLen, describe: 'sequence length (samples are truncated and padded to it)' })

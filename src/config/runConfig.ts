@@ -3,10 +3,11 @@
  * Values are scalars so a matrix can vary any of them and RunSummary.config can list them.
  */
 import { z } from 'zod';
+import { BACKEND_CHOICES, DEFAULT_BACKEND } from '../engine/backend-names.js';
 import { parseDuration, formatDuration } from './duration.js';
 
 export const SIZES = ['tiny', 'mini', 'small', 'medium', 'base', 'large'] as const;
-export const BACKENDS = ['wasm', 'cpu', 'tensorflow', 'webgpu', 'native'] as const;
+export const BACKENDS = BACKEND_CHOICES;
 
 /** A duration string, normalised to its canonical spelling so `200 ba` and `200ba` give one run id. */
 export const durationField = z.string().transform((text, ctx) => {
@@ -66,7 +67,7 @@ export const BUILTIN_DEFAULTS: Partial<Record<keyof typeof runConfigShape, strin
   finalLrFraction: 0.02,
   hiddenDropout: 0.1,
   checkpointEvery: '50ba',
-  backend: 'wasm',
+  backend: DEFAULT_BACKEND,
   corpus: 'default',
 };
 

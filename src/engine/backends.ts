@@ -1,6 +1,7 @@
 /**
  * tfjs backend selection. `useBackend(name)` loads and activates one of:
- *   wasm        default; XNNPACK SIMD on all cores (src/engine/wasm-threads.ts) and mbench's own SIMD kernels
+ *   auto        the default: native when the addon loads, else wasm (the run records which)
+ *   wasm        XNNPACK SIMD on all cores (src/engine/wasm-threads.ts) and mbench's own SIMD kernels
  *               on tfjs's heap (kernels/wasm-simd.ts); works offline (bundled)
  *   cpu         plain JavaScript; only for tiny tests (bundled)
  *   tensorflow  libtensorflow through @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node (user-installed)
@@ -20,9 +21,9 @@ import { wasmAdamW, wasmSumSquares } from '../../kernels/wasm-adamw.js';
 import { deviceInfo, type DeviceInfo } from './device.js';
 import { prepareWasmThreads, wasmThreadCount, wasmThreads } from './wasm-threads.js';
 
-export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'webgpu', 'native'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-export const DEFAULT_BACKEND: BackendName = 'wasm';
+import { AUTO_BACKEND, BACKEND_CHOICES, BACKEND_NAMES, DEFAULT_BACKEND, type BackendName } from './backend-names.js';
+
+export { AUTO_BACKEND, BACKEND_CHOICES, BACKEND_NAMES, DEFAULT_BACKEND, type BackendName };
 
 /** Versions the optional packages must match: one tfjs-core must serve every backend. */
 export const TFJS_VERSION = '4.22.0';
@@ -123,11 +124,26 @@ export async function probeBackends(): Promise<BackendStatus[]> {
 
 export interface ActiveBackend extends DeviceInfo {
   name: BackendName;
+  /** What was asked for (`auto` or a name) and, for `auto`, why it resolved as it did. */
+  requested: string;
+  reason: string | null;
 }
 
-/** Loads and activates a backend by name; a missing one is a UserError saying what to install. */
+/**
+ * What `auto` means on this machine: `native` when the addon is built and registers, else `wasm`.
+ * `probe` is the loader (a parameter so tests can stand in for a machine with or without the addon).
+ */
+export async function resolveAuto(probe: (name: BackendName) => Promise<BackendStatus> = load): Promise<{ name: BackendName; why: string }> {
+  const native = await probe('native').catch((err: Error) => ({ name: 'native' as const, available: false, detail: err.message }));
+  if (native.available) return { name: 'native', why: 'auto: the native addon is built' };
+  return { name: 'wasm', why: `auto: native unavailable (${native.detail})` };
+}
+
+/** Loads and activates a backend by name (or `auto`); a missing one is a UserError saying what to install. */
 export async function useBackend(name: string = DEFAULT_BACKEND): Promise<ActiveBackend> {
-  const backend = checkName('backend', name, BACKEND_NAMES);
+  const chosen = checkName('backend', name, BACKEND_CHOICES);
+  const auto = chosen === AUTO_BACKEND ? await resolveAuto() : null;
+  const backend = auto?.name ?? (chosen as BackendName);
   const status = await load(backend);
   if (!status.available) throw new UserError(`backend '${backend}' is not available: ${status.detail}`);
   // tfjs-core's Node entry registers no op gradients; the kernels differentiate through core ops too.
@@ -147,5 +163,5 @@ export async function useBackend(name: string = DEFAULT_BACKEND): Promise<Active
   // tfjs-cpu prints a "install tfjs-node" banner on first use; mbench's own message covers that.
   if (backend === 'cpu' || backend === 'native') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
   if (backend === 'wasm') registerFusedClipping('wasm', wasmAdamW, wasmSumSquares);
-  return { name: backend, ...deviceInfo(backend) };
+  return { name: backend, requested: chosen, reason: auto?.why ?? null, ...deviceInfo(backend) };
 }

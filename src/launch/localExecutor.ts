@@ -11,6 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ACCELERATOR_BACKENDS } from '../engine/backend-names.js';
 import { summaryPath } from '../results/store.js';
 import type { ChildMessage } from './childMessages.js';
 import type { ExecutorEvents, PlannedRun, RunResult, SweepReport } from './executor.js';
@@ -41,7 +42,7 @@ export const MAX_WASM_THREADS = 8;
 
 /** One run per core: tfjs on wasm/cpu trains single-threaded; accelerator backends get one run at a time. */
 export function defaultConcurrency(runs: PlannedRun[]): number {
-  const accelerated = runs.some((r) => r.spec.runner === 'train' && ['tensorflow', 'webgpu'].includes(String(r.spec.config.backend)));
+  const accelerated = runs.some((r) => r.spec.runner === 'train' && (ACCELERATOR_BACKENDS as readonly string[]).includes(String(r.spec.config.backend)));
   return Math.max(1, Math.min(accelerated ? 1 : availableParallelism(), runs.length));
 }
 

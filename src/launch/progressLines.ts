@@ -11,7 +11,7 @@ export function plainLine(message: string): string {
 
 /** `step 120/400 (30%) loss 3.214 1,234 tok/s eta 2m05s` */
 export function describeProgress(e: RunProgressEvent): string {
-  const parts: string[] = [e.phase];
+  const parts: string[] = [e.backend ? `${e.phase} on ${e.backend}` : e.phase];
   if (e.detail) parts.push(e.detail);
   if (e.totalSteps) parts.push(`step ${e.step}/${e.totalSteps} (${Math.floor((100 * e.step) / e.totalSteps)}%)`);
   else if (!e.detail) parts.push(`step ${e.step}`);

@@ -3,6 +3,7 @@
  * aggregated into the FinetuneResult that summary.json carries. `finetuneCheckpoint` is the entry point for
  * `mbench finetune` and the sweep runner; `finetuneSuite` takes weights already in memory.
  */
+import { DEFAULT_BACKEND } from '../engine/backend-names.js';
 import { checkName, UserError } from '../errors.js';
 import { GLUE_TASKS, loadGlue } from '../data/glue.js';
 import { MICRO_GLUE_TASKS, loadMicroGlue, type MicroGlueTaskName } from '../data/micro-glue.js';
@@ -152,6 +153,6 @@ export async function finetuneCheckpoint(
   o: SuiteOptions & { backend?: string; randomInit?: boolean; cacheRoot?: string },
 ): Promise<FinetuneResult> {
   checkSuiteTasks(o.suite, o.tasks);
-  await useBackend(o.backend ?? 'wasm');
+  await useBackend(o.backend ?? DEFAULT_BACKEND);
   return finetuneSuite(loadPretrained(checkpoint, o), o);
 }

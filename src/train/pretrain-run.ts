@@ -3,6 +3,7 @@
  * from the recipe and size, and calls `pretrain`. `mbench pretrain` and the sweep runner (`mbench run`) both
  * come through here, so a run means the same thing from either.
  */
+import { DEFAULT_BACKEND } from '../engine/backend-names.js';
 import { useBackend } from '../engine/backends.js';
 import { prepareData } from '../data/default-source.js';
 import type { PretrainSource } from '../data/types.js';
@@ -45,7 +46,7 @@ export interface PretrainRequest {
   log?: (line: string) => void;
 }
 
-export const REQUEST_DEFAULTS = { backend: 'wasm', seed: 1, batchSize: 32, seqLen: 128, maxSeqLen: 512 } as const;
+export const REQUEST_DEFAULTS = { backend: DEFAULT_BACKEND, seed: 1, batchSize: 32, seqLen: 128, maxSeqLen: 512 } as const;
 
 /** Checks a request's numbers before anything slow happens; errors name the flag. */
 export function checkRequest(r: PretrainRequest): void {
@@ -79,6 +80,7 @@ export async function resolvePretrain(r: PretrainRequest): Promise<PretrainOptio
   checkRequest(r);
   buildModelConfig({ recipe: r.recipe, size: r.size, vocabSize: 8, features: r.features }); // names first, before slow work
   const backend = await useBackend(r.backend ?? REQUEST_DEFAULTS.backend);
+  r.log?.(`backend ${backend.name}${backend.reason ? ` (${backend.reason})` : ''} — ${backend.device}`);
   const source = await openSource(r);
   const model = buildModelConfig({ recipe: r.recipe, size: r.size, vocabSize: source.tokenizer.vocabSize, maxSeqLen: REQUEST_DEFAULTS.maxSeqLen, features: r.features });
   return {

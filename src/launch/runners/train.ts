@@ -84,7 +84,7 @@ export const trainRunner: Runner = async (ctx) => {
   const final = await pretrain(options, {
     signal: ctx.signal,
     onCheckpoint: keepPoint,
-    onProgress: (e) => ctx.progress({ phase: 'pretrain', step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSecond: e.tokensPerSecond, etaSeconds: e.etaSeconds }),
+    onProgress: (e) => ctx.progress({ phase: 'pretrain', backend: options.backend, step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSecond: e.tokensPerSecond, etaSeconds: e.etaSeconds }),
     onResume: (e) => ctx.log(`resuming from step ${e.step} (${e.path})${e.finished ? ': pretraining already complete' : ''}`),
   });
   const finalCheckpoint = latestCheckpoint(checkpointsDir(dir));

@@ -9,6 +9,8 @@ import type { FinetuneResult, PretrainResult } from '../../results/summary.js';
 /** What a run reports while it works; sent to the executor (IPC) or printed as plain lines. */
 export interface RunProgressEvent {
   phase: 'pretrain' | 'finetune';
+  /** The backend the run computes on (what `auto` resolved to). */
+  backend?: string;
   step: number;
   totalSteps: number | null;
   loss: number | null;
