@@ -24,6 +24,7 @@ interface Args {
   tokenizer?: string;
   'eval-every': number;
   'eval-batches': number;
+  'eval-samples': number;
   'checkpoint-every': number;
   'keep-checkpoints': number;
 }
@@ -65,7 +66,8 @@ export const command: CommandModule<object, Args> = {
       })
       .option('tokenizer', { type: 'string', describe: 'bert-base-uncased (default) or wordpiece-<size>' })
       .option('eval-every', { type: 'number', default: 100, describe: 'evaluate held-out MLM loss/accuracy every N steps (0: only at the end)' })
-      .option('eval-batches', { type: 'number', default: PRETRAIN_DEFAULTS.evalBatches, describe: 'held-out batches per evaluation (0: no evaluation)' })
+      .option('eval-batches', { type: 'number', default: PRETRAIN_DEFAULTS.evalBatches, describe: 'held-out batches per periodic evaluation (0: no evaluation at all)' })
+      .option('eval-samples', { type: 'number', default: PRETRAIN_DEFAULTS.fullEvalSamples, describe: 'held-out samples of the full evaluation at the end: the same fixed set for every run, ≥ 20k masked tokens at --seq 64' })
       .option('checkpoint-every', { type: 'number', default: 50, describe: 'checkpoint every N steps (0: only at the end)' })
       .option('keep-checkpoints', { type: 'number', default: PRETRAIN_DEFAULTS.keepCheckpoints, describe: 'keep the newest N checkpoints (0: all)' })
       .strict(),
@@ -84,7 +86,7 @@ export const command: CommandModule<object, Args> = {
         {
           recipe: a.recipe, size: a.size, outDir: a.out, duration: a.duration, backend: a.backend, seed: a.seed, batchSize: a.batch,
           seqLen: a.seq, peakLr: a.lr, warmup: a.warmup, maskRatio: a['mask-ratio'], corpus: a.corpus, tokenizer: a.tokenizer,
-          evalEvery: a['eval-every'], evalBatches: a['eval-batches'], checkpointEvery: a['checkpoint-every'], keepCheckpoints: a['keep-checkpoints'],
+          evalEvery: a['eval-every'], evalBatches: a['eval-batches'], evalSamples: a['eval-samples'], checkpointEvery: a['checkpoint-every'], keepCheckpoints: a['keep-checkpoints'],
           log: err,
         },
         {

@@ -5,7 +5,7 @@
  * run time; the config stage normalises their spelling (so run ids agree) and compares them (for evalAt).
  */
 import { UserError } from '../errors.js';
-import { durationSeconds, isWallClock, parseDuration as parseTrainDuration, type Duration } from '../train/duration.js';
+import { durationSeconds, isWallClock, parseDuration as parseTrainDuration, parseRunDuration as parseTrainRunDuration, type Duration } from '../train/duration.js';
 
 export type { Duration };
 
@@ -13,6 +13,16 @@ export type { Duration };
 export function parseDuration(text: string): Duration | string {
   try {
     return parseTrainDuration(text, 'duration');
+  } catch (err) {
+    if (err instanceof UserError) return err.message.replace(/^duration: /, '');
+    throw err;
+  }
+}
+
+/** A run's length (zero allowed as `0ba`, the random-init point); returns the message instead of throwing. */
+export function parseRunDuration(text: string): Duration | string {
+  try {
+    return parseTrainRunDuration(text, 'duration');
   } catch (err) {
     if (err instanceof UserError) return err.message.replace(/^duration: /, '');
     throw err;

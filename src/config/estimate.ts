@@ -2,7 +2,7 @@
  * Rough size and cost of a run before running it, for `mbench sweep --dry-run`: parameter count, token
  * positions processed and training FLOPs. The training loop measures the real numbers; these are estimates.
  */
-import { parseDuration, type Duration } from './duration.js';
+import { parseRunDuration, type Duration } from './duration.js';
 import type { Scalar } from './runConfig.js';
 import { paddedVocabSize, SIZES } from '../model/recipes.js';
 import type { SizeName } from '../model/types.js';
@@ -33,7 +33,7 @@ export function estimateRun(config: Record<string, Scalar>): RunEstimate {
   const mlmHead = H * H + H + 2 * H + V;
   const params = layerParams + embeddings + mlmHead;
 
-  const d = parseDuration(String(config.duration)) as Duration;
+  const d = parseRunDuration(String(config.duration)) as Duration;
   const steps = d.unit === 'ba' ? d.value : d.unit === 'sp' ? Math.ceil(d.value / batch) : d.unit === 'tok' ? Math.ceil(d.value / (batch * seq)) : null;
   const tokenPositions = d.unit === 'tok' ? d.value : steps === null ? null : steps * batch * seq;
   const flops = tokenPositions === null ? null : tokenPositions * trainingFlopsPerToken(layerParams, L, seq, H, V, H, Number(config.maskRatio));

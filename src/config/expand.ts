@@ -4,7 +4,7 @@
  */
 import { BadFileError } from '../errors.js';
 import { checkSegment } from '../results/store.js';
-import { parseDuration, fractionOf, type Duration } from './duration.js';
+import { parseDuration, parseRunDuration, fractionOf, type Duration } from './duration.js';
 import { expandMatrix, MatrixProblem, describe, type Combination } from './matrix.js';
 import { BUILTIN_RECIPES, RECIPE_FEATURE_KEYS, type RecipeFeatures } from './recipes.js';
 import { BUILTIN_DEFAULTS, RunConfigSchema, type Scalar } from './runConfig.js';
@@ -63,9 +63,12 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
   let anyIntermediate = false;
   for (const combo of combos) {
     const config = resolveConfig(combo, sweep, recipes, fail);
-    const duration = parseDuration(String(config.duration)) as Duration;
+    const duration = parseRunDuration(String(config.duration)) as Duration;
     if (config.corpus === 'builtin' && finetune && sweep.runner === 'train') {
       fail(['finetune'], `run ${describe(combo)}: the 'builtin' corpus has its own word-level tokenizer, which fine-tuning cannot use; use corpus: default (or a path), or finetune: { suite: none }`);
+    }
+    if (duration.value === 0 && !finetune) {
+      fail(['finetune'], `run ${describe(combo)}: duration 0ba is a random-init point (no pretraining), which only means something when it is fine-tuned; add a finetune: section or drop 0ba from the sweep`);
     }
     if (duration.unit === 'dur') fail(['matrix'], `run ${describe(combo)}: duration '${config.duration}' is a fraction; give the run a length (ba, sp, tok, ep, s, m, h)`);
     const points: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { BACKEND_CHOICES, DEFAULT_BACKEND } from '../engine/backend-names.js';
-import { parseDuration, formatDuration } from './duration.js';
+import { parseDuration, parseRunDuration, formatDuration } from './duration.js';
 
 export const SIZES = ['tiny', 'mini', 'small', 'medium', 'base', 'large'] as const;
 export const BACKENDS = BACKEND_CHOICES;
@@ -12,6 +12,16 @@ export const BACKENDS = BACKEND_CHOICES;
 /** A duration string, normalised to its canonical spelling so `200 ba` and `200ba` give one run id. */
 export const durationField = z.string().transform((text, ctx) => {
   const d = parseDuration(text);
+  if (typeof d === 'string') {
+    ctx.addIssue({ code: 'custom', message: d });
+    return z.NEVER;
+  }
+  return formatDuration(d);
+});
+
+/** A run's length: a duration, or `0ba` for a random-init point (fine-tuned from the initial weights). */
+export const runDurationField = z.string().transform((text, ctx) => {
+  const d = parseRunDuration(text);
   if (typeof d === 'string') {
     ctx.addIssue({ code: 'custom', message: d });
     return z.NEVER;
@@ -33,7 +43,7 @@ export const recipeFeatureShape = {
 export const runConfigShape = {
   recipe: z.string().min(1),
   size: z.enum(SIZES),
-  duration: durationField,
+  duration: runDurationField,
   vocabSize: z.number().int().min(16).max(1_000_000),
   seqLen: z.number().int().min(8).max(8192),
   batchSize: z.number().int().min(1).max(1_000_000),
@@ -43,6 +53,8 @@ export const runConfigShape = {
   finalLrFraction: z.number().min(0).max(1),
   hiddenDropout: z.number().min(0).lt(1),
   checkpointEvery: durationField,
+  /** Held-out samples of the full MLM evaluation at the end of the run and at evalAt points (0: none). */
+  evalSamples: z.number().int().min(0).max(1_000_000),
   backend: z.enum(BACKENDS),
   corpus: z.string().min(1),
   // Recipe features: unset means "as the recipe says".
@@ -67,6 +79,7 @@ export const BUILTIN_DEFAULTS: Partial<Record<keyof typeof runConfigShape, strin
   finalLrFraction: 0.02,
   hiddenDropout: 0.1,
   checkpointEvery: '50ba',
+  evalSamples: 3072,
   backend: DEFAULT_BACKEND,
   corpus: 'default',
 };

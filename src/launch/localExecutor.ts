@@ -7,8 +7,8 @@
  * Runs another executor holds (its lock) are skipped and, once the queue is empty, waited for: two sweeps on
  * one results folder split the work and both end with the sweep complete.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ACCELERATOR_BACKENDS } from '../engine/backend-names.js';
@@ -29,13 +29,52 @@ export interface LocalOptions {
 }
 
 /**
- * The cores split between the runs going at once, as MBENCH_WASM_THREADS for each child (src/engine/wasm-threads.ts):
- * one run per core trains single-threaded, one run alone gets every core. A value the user set is kept.
+ * The cores split between the runs going at once, as MBENCH_WASM_THREADS and MBENCH_NATIVE_THREADS for each child
+ * (src/engine/wasm-threads.ts, kernels/native/src/pool.cc): one run per core trains single-threaded, one run alone
+ * gets every core. A value the user set is kept.
  */
-export function wasmThreadsPerRun(concurrency: number, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  if (env['MBENCH_WASM_THREADS']) return {};
-  return { MBENCH_WASM_THREADS: String(Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(availableParallelism() / Math.max(1, concurrency))))) };
+export function threadsPerRun(concurrency: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): Record<string, string> {
+  const perRun = Math.max(1, Math.floor(cores / Math.max(1, concurrency)));
+  return {
+    ...(!env['MBENCH_WASM_THREADS'] && { MBENCH_WASM_THREADS: String(Math.min(MAX_WASM_THREADS, perRun)) }),
+    ...(!env['MBENCH_NATIVE_THREADS'] && { MBENCH_NATIVE_THREADS: String(perRun) }),
+  };
 }
+
+/**
+ * The CPUs slot `slot` of `slots` runs on: its own share of the cores, so that runs going at once never time each
+ * other's work (a run's wall-clock seconds are the Pareto x-axis). Null when pinning is off or impossible: no
+ * `taskset` (util-linux), fewer cores than slots, MBENCH_PIN=0, or a CPU set the user fixed (Slurm, taskset).
+ */
+export function coresForSlot(slot: number, slots: number, cpus: readonly number[] | null = allowedCpus(), env: NodeJS.ProcessEnv = process.env): number[] | null {
+  if (env['MBENCH_PIN'] === '0' || !TASKSET || cpus === null || slots > cpus.length) return null;
+  const per = Math.floor(cpus.length / slots);
+  return cpus.slice(slot * per, (slot + 1) * per);
+}
+
+/** The CPUs this process may run on (Linux: Cpus_allowed_list of /proc/self/status, e.g. `0-3,8`); null elsewhere. */
+export function allowedCpus(status: string | null = readProcStatus()): number[] | null {
+  const list = status?.match(/^Cpus_allowed_list:\s*(\S+)/m)?.[1];
+  if (!list) return null;
+  const out: number[] = [];
+  for (const part of list.split(',')) {
+    const [a, b] = part.split('-').map(Number);
+    if (!Number.isInteger(a)) return null;
+    for (let c = a!; c <= (b ?? a!); c++) out.push(c);
+  }
+  return out;
+}
+
+function readProcStatus(): string | null {
+  try {
+    return readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** util-linux's taskset, when this machine has it. */
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p)) ?? null;
 
 /** src/engine/wasm-threads.ts's cap, repeated: importing that module would load tfjs into the sweep process. */
 export const MAX_WASM_THREADS = 8;
@@ -62,7 +101,9 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
     opts.events.ended(run, result);
   };
 
-  const worker = async (): Promise<void> => {
+  const slots = Math.max(1, opts.concurrency);
+  const worker = async (slot: number): Promise<void> => {
+    const cpus = coresForSlot(slot, slots);
     for (;;) {
       if (opts.signal.aborted) return;
       const run = queue.shift();
@@ -76,7 +117,7 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
         heldElsewhere.push(run);
         continue;
       }
-      const exit = await startChild(run, opts, children);
+      const exit = await startChild(run, opts, children, cpus);
       if (exit.code === EXIT_BUSY) heldElsewhere.push(run);
       else if (exit.code === 0) finish(run, existsSync(summaryPath(run.dir)) ? { state: 'finished' } : { state: 'already-finished' });
       else if (exit.code === EXIT_INTERRUPTED || (opts.signal.aborted && exit.signal === 'SIGINT')) finish(run, { state: 'interrupted' });
@@ -91,7 +132,7 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
   };
 
   try {
-    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+    await Promise.all(Array.from({ length: slots }, (_, slot) => worker(slot)));
     // Runs another executor took: wait until they finish there, or take them over if it let go unfinished.
     while (heldElsewhere.length && !opts.signal.aborted) {
       opts.events.note(`waiting for ${heldElsewhere.length} run(s) held by another process`);
@@ -107,7 +148,7 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
           } else queue.push(run);
         }
       }
-      if (queue.length) await Promise.all(Array.from({ length: Math.min(queue.length, Math.max(1, opts.concurrency)) }, worker));
+      if (queue.length) await Promise.all(Array.from({ length: Math.min(queue.length, slots) }, (_, slot) => worker(slot)));
     }
   } finally {
     opts.signal.removeEventListener('abort', onAbort);
@@ -116,17 +157,19 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
   return { results, interrupted: opts.signal.aborted };
 }
 
-function startChild(run: PlannedRun, opts: LocalOptions, children: Set<ChildProcess>): Promise<{ code: number | null; signal: string | null }> {
+function startChild(run: PlannedRun, opts: LocalOptions, children: Set<ChildProcess>, cpus: number[] | null): Promise<{ code: number | null; signal: string | null }> {
   mkdirSync(run.dir, { recursive: true });
   const logPath = runLogPath(run.dir);
   const fd = openSync(logPath, 'a');
   opts.events.started(run);
   return new Promise((resolve) => {
-    const child = fork(RUN_ENTRY, ['run', run.dir], {
-      execArgv: tsxExecArgv(),
-      stdio: ['ignore', fd, fd, 'ipc'],
-      env: { ...process.env, MBENCH_RUN_LOG: logPath, ...wasmThreadsPerRun(opts.concurrency) },
-    });
+    const env = { ...process.env, MBENCH_RUN_LOG: logPath, ...threadsPerRun(opts.concurrency), ...(cpus && { MBENCH_RUN_CPUS: cpus.join(',') }) };
+    const node = [...tsxExecArgv(), RUN_ENTRY, 'run', run.dir];
+    // Pinned: taskset execs node in place (same pid, same IPC channel), so signals and messages are unchanged.
+    const child =
+      cpus && TASKSET
+        ? spawn(TASKSET, ['--cpu-list', cpus.join(','), process.execPath, ...node], { stdio: ['ignore', fd, fd, 'ipc'], env })
+        : fork(RUN_ENTRY, ['run', run.dir], { execArgv: tsxExecArgv(), stdio: ['ignore', fd, fd, 'ipc'], env });
     children.add(child);
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'progress') opts.events.progress(run, m.event);

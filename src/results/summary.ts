@@ -14,6 +14,8 @@ export interface PretrainResult {
   tokens: number;
   /** Pretraining wall-clock seconds, excluding evaluation and checkpoint I/O (the Pareto x-axis). */
   wallSeconds: number;
+  /** One-off set-up outside wallSeconds: the untimed warm-up pass of each training session. */
+  setupSeconds?: number;
   /** Analytical training FLOPs (forward + backward, attention included). */
   flops: number;
   tokensPerSecond: number;

@@ -44,6 +44,9 @@ export interface RunProgress {
   lastLoss: number | null;
   evalLoss: number | null;
   evalAccuracy: number | null;
+  /** Untimed warm-up seconds (one forward and backward pass per session, before the timed steps); absent in
+   *  checkpoints written before it was recorded. */
+  setupSeconds?: number;
 }
 
 export interface CheckpointHeader {

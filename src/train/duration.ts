@@ -49,6 +49,25 @@ export function parseDuration(text: string, flag = 'duration', opts: { allowZero
   return { value, unit, text: trimmed };
 }
 
+/** Count units, whose zero means "no training at all". */
+const COUNT_UNITS: readonly DurationUnit[] = ['ba', 'sp', 'tok', 'ep'];
+
+/**
+ * A run's length: any duration, or zero of a count unit — a random-init point (no pretraining; the initial
+ * weights are evaluated and fine-tuned). Every zero is spelled `0ba`, so `0tok` and `0ba` are one run.
+ */
+export function parseRunDuration(text: string, flag = 'duration'): Duration {
+  const d = parseDuration(text, flag, { allowZero: true });
+  if (d.value !== 0) return d;
+  if (!COUNT_UNITS.includes(d.unit)) throw new UserError(`${flag}: duration '${text}' is zero wall-clock time; a run without pretraining (random init) is written 0ba`);
+  return { value: 0, unit: 'ba', text: '0ba' };
+}
+
+/** True for a run that does no pretraining (`0ba`). */
+export function isZeroDuration(d: Duration): boolean {
+  return d.value === 0;
+}
+
 export function isWallClock(d: Duration): d is Duration & { unit: ClockUnit } {
   return d.unit === 's' || d.unit === 'm' || d.unit === 'h';
 }

@@ -13,7 +13,7 @@ import type { ModelFeatures } from '../model/types.js';
 import { UserError } from '../errors.js';
 import type { PretrainResult } from '../results/summary.js';
 import { builtinSource } from './builtin-source.js';
-import { parseDuration } from './duration.js';
+import { parseDuration, parseRunDuration } from './duration.js';
 import { pretrain, type PretrainHooks, type PretrainOptions } from './pretrain.js';
 
 /** `--corpus builtin`: the few-KB built-in text with a word-level tokenizer (seconds, for demos and tests). */
@@ -40,6 +40,8 @@ export interface PretrainRequest {
   cacheRoot?: string;
   evalEvery?: number;
   evalBatches?: number;
+  /** Held-out samples of the full evaluation at the end (and evalAt points). */
+  evalSamples?: number;
   checkpointEvery?: number;
   keepCheckpoints?: number;
   /** Logs data preparation (tokenizer, token cache) lines. */
@@ -50,7 +52,7 @@ export const REQUEST_DEFAULTS = { backend: DEFAULT_BACKEND, seed: 1, batchSize: 
 
 /** Checks a request's numbers before anything slow happens; errors name the flag. */
 export function checkRequest(r: PretrainRequest): void {
-  parseDuration(r.duration, '--duration');
+  parseRunDuration(r.duration, '--duration');
   if (r.warmup !== undefined) parseDuration(r.warmup, '--warmup', { allowZero: true });
   const int = (flag: string, v: number | undefined, min: number): void => {
     if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new UserError(`${flag} must be an integer ≥ ${min}, got ${v}`);
@@ -60,6 +62,7 @@ export function checkRequest(r: PretrainRequest): void {
   int('--seed', r.seed, 0);
   int('--eval-every', r.evalEvery, 0);
   int('--eval-batches', r.evalBatches, 0);
+  int('--eval-samples', r.evalSamples, 0);
   int('--checkpoint-every', r.checkpointEvery, 0);
   int('--keep-checkpoints', r.keepCheckpoints, 0);
   if (r.peakLr !== undefined && !(r.peakLr > 0 && Number.isFinite(r.peakLr))) throw new UserError(`--lr must be a positive number, got ${r.peakLr}`);
@@ -98,6 +101,7 @@ export async function resolvePretrain(r: PretrainRequest): Promise<PretrainOptio
     ...(r.warmup !== undefined && { warmup: r.warmup }),
     ...(r.evalEvery !== undefined && { evalEvery: r.evalEvery }),
     ...(r.evalBatches !== undefined && { evalBatches: r.evalBatches }),
+    ...(r.evalSamples !== undefined && { fullEvalSamples: r.evalSamples }),
     ...(r.checkpointEvery !== undefined && { checkpointEvery: r.checkpointEvery }),
     ...(r.keepCheckpoints !== undefined && { keepCheckpoints: r.keepCheckpoints }),
     backend: backend.name,

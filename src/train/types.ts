@@ -46,6 +46,13 @@ export type MetricsRecord =
       evalLoss: number;
       evalAccuracy: number;
       maskedTokens: number;
+      /** Standard error of evalAccuracy, sqrt(p(1−p)/maskedTokens), as a fraction. */
+      accuracyStdErr: number;
+      /** 'full': the fixed held-out set (end of run, evalAt points); 'periodic': the small one of --eval-every. */
+      set: 'full' | 'periodic';
+      /** Pretraining seconds and real tokens seen so far: where this point sits on a learning curve. */
+      trainSeconds: number;
+      tokensSeen: number;
       evalSeconds: number;
       time: string;
     };

@@ -1,14 +1,34 @@
 import assert from 'node:assert/strict';
-import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { wasmThreadsPerRun } from '../../src/launch/localExecutor.js';
+import { allowedCpus, coresForSlot, threadsPerRun } from '../../src/launch/localExecutor.js';
 
-test('local runs split the cores: each child gets cores / concurrency wasm threads unless the user chose', () => {
-  const cores = availableParallelism();
-  assert.deepEqual(wasmThreadsPerRun(1, {}), { MBENCH_WASM_THREADS: String(Math.min(8, cores)) });
-  assert.deepEqual(wasmThreadsPerRun(cores, {}), { MBENCH_WASM_THREADS: '1' });
-  assert.deepEqual(wasmThreadsPerRun(4 * cores, {}), { MBENCH_WASM_THREADS: '1' });
-  assert.deepEqual(wasmThreadsPerRun(1, { MBENCH_WASM_THREADS: '1' }), {});
+test('local runs split the cores: each child gets cores / concurrency wasm and native threads unless the user chose', () => {
+  assert.deepEqual(threadsPerRun(1, {}, 2), { MBENCH_WASM_THREADS: '2', MBENCH_NATIVE_THREADS: '2' });
+  assert.deepEqual(threadsPerRun(2, {}, 2), { MBENCH_WASM_THREADS: '1', MBENCH_NATIVE_THREADS: '1' });
+  assert.deepEqual(threadsPerRun(8, {}, 2), { MBENCH_WASM_THREADS: '1', MBENCH_NATIVE_THREADS: '1' });
+  assert.deepEqual(threadsPerRun(1, {}, 32), { MBENCH_WASM_THREADS: '8', MBENCH_NATIVE_THREADS: '32' });
+  assert.deepEqual(threadsPerRun(1, { MBENCH_WASM_THREADS: '1' }, 2), { MBENCH_NATIVE_THREADS: '2' });
+  assert.deepEqual(threadsPerRun(1, { MBENCH_WASM_THREADS: '1', MBENCH_NATIVE_THREADS: '3' }, 2), {});
+});
+
+test('Cpus_allowed_list parses into CPU ids (ranges and single CPUs)', () => {
+  assert.deepEqual(allowedCpus('Name:\tnode\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1\n'), [0, 1]);
+  assert.deepEqual(allowedCpus('Cpus_allowed_list:\t2-4,7,9-10\n'), [2, 3, 4, 7, 9, 10]);
+  assert.equal(allowedCpus('Name:\tnode\n'), null);
+  assert.equal(allowedCpus(null), null);
+});
+
+test('each slot of the pool runs on its own CPUs, so runs going at once never share a core', () => {
+  const pinned = existsSync('/usr/bin/taskset') || existsSync('/bin/taskset');
+  if (!pinned) return assert.equal(coresForSlot(0, 2, [0, 1], {}), null);
+  assert.deepEqual([coresForSlot(0, 2, [0, 1], {}), coresForSlot(1, 2, [0, 1], {})], [[0], [1]]);
+  assert.deepEqual([coresForSlot(0, 2, [4, 5, 6, 7], {}), coresForSlot(1, 2, [4, 5, 6, 7], {})], [[4, 5], [6, 7]]);
+  assert.deepEqual(coresForSlot(0, 1, [2, 3], {}), [2, 3]);
+  // 3 slots on 4 CPUs: one each, the 4th unused rather than shared unevenly.
+  assert.deepEqual([0, 1, 2].map((s) => coresForSlot(s, 3, [0, 1, 2, 3], {})), [[0], [1], [2]]);
+  assert.equal(coresForSlot(0, 3, [0, 1], {}), null, 'more runs than CPUs: no pinning');
+  assert.equal(coresForSlot(0, 2, [0, 1], { MBENCH_PIN: '0' }), null);
 });
 
 test('the executor’s thread cap is the wasm backend’s (repeated there to keep tfjs out of the sweep process)', async () => {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fractionOf, parseDuration, type Duration } from '../../config/duration.js';
+import { fractionOf, parseDuration, parseRunDuration, type Duration } from '../../config/duration.js';
 import { estimateRun } from '../../config/estimate.js';
 import type { RunSpec } from '../../config/runSpec.js';
 import { appendJsonLine, readJson, writeJsonAtomic } from '../../results/atomic.js';
@@ -35,7 +35,7 @@ export function hashUniform(...parts: Array<string | number>): number {
 
 /** Steps of a mock run: `ba` as written; samples and tokens through the batch shape; time and epochs at a fixed rate. */
 export function mockTotalSteps(spec: RunSpec): number {
-  const d = parseDuration(String(spec.config.duration)) as Duration;
+  const d = parseRunDuration(String(spec.config.duration)) as Duration;
   const est = estimateRun(spec.config);
   if (est.steps !== null) return Math.max(1, est.steps);
   if (d.unit === 'ep') return Math.max(1, Math.round(d.value * 20));
@@ -119,7 +119,7 @@ export const mockRunner: Runner = async (ctx) => {
     if (failAt !== null && step >= failAt) throw new RunFailure(`mock run told to fail at step ${step} (mock.failSeeds)`, spec.mock!.failWithExitCode!);
   }
   const point = (steps: number): PointResult => ({ params: estimateRun(spec.config).params, pretrain: mockPretrain(spec, steps), finetune: mockFinetune(spec, steps) });
-  const duration = parseDuration(String(spec.config.duration)) as Duration;
+  const duration = parseRunDuration(String(spec.config.duration)) as Duration;
   return {
     ...point(total),
     intermediates: spec.intermediates.map((p) => {

@@ -7,7 +7,7 @@
  */
 import { existsSync, linkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fractionOf, parseDuration, type Duration } from '../../config/duration.js';
+import { fractionOf, parseDuration, parseRunDuration, type Duration } from '../../config/duration.js';
 import type { RunSpec } from '../../config/runSpec.js';
 import { UserError } from '../../errors.js';
 import { RECIPES } from '../../model/recipes.js';
@@ -64,7 +64,7 @@ export const trainRunner: Runner = async (ctx) => {
   options.devices = spec.devices;
 
   // Intermediate points → steps, and a checkpoint interval that hits each of them.
-  const duration = parseDuration(String(c.duration)) as Duration;
+  const duration = parseRunDuration(String(c.duration)) as Duration;
   const pointSteps = spec.intermediates.map((p) => {
     if (duration.unit === 's' || duration.unit === 'm' || duration.unit === 'h') {
       throw new UserError(`evalAt point ${p.at}: intermediate points of wall-clock runs (${c.duration}) are not supported; give the run a step, sample or token length`);
@@ -73,6 +73,9 @@ export const trainRunner: Runner = async (ctx) => {
     return Math.max(1, Math.round((fractionOf(parseDuration(p.at) as Duration, duration) ?? 0) * total));
   });
   if (pointSteps.length) options.checkpointEvery = pointSteps.reduce(gcd, options.checkpointEvery ?? pointSteps[0]!);
+  options.fullEvalSamples = Number(c.evalSamples ?? 3072);
+  if (options.fullEvalSamples === 0) options.evalBatches = 0;
+  options.fullEvalSteps = pointSteps; // each point is scored on the same full held-out set as the run's end
   const pointsDir = join(dir, 'points');
   const keepPoint = (path: string, step: number): void => {
     if (!pointSteps.includes(step)) return;
