@@ -53,7 +53,7 @@ before(() => {
       'name: e2e-mini',
       'description: miniature of sweeps/quickstart.yaml for the end-to-end test',
       'baseline: bert',
-      'defaults: { size: tiny, seqLen: 32, batchSize: 4, backend: wasm, corpus: default }',
+      'defaults: { size: tiny, seqLen: 32, batchSize: 4, backend: wasm, corpus: default, evalSamples: 64 }',
       'matrix:',
       `  recipe: [${RECIPES.join(', ')}]`,
       `  duration: [${DURATIONS.map((d) => `${d}ba`).join(', ')}]`,
