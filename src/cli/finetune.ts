@@ -4,7 +4,7 @@ import { BACKEND_CHOICES, DEFAULT_BACKEND } from '../engine/backend-names.js';
 import { writeJsonAtomic } from '../results/atomic.js';
 import type { FinetuneResult } from '../results/summary.js';
 import { finetuneScore } from '../train/finetune-results.js';
-import { SUITES, checkSuiteTasks, finetuneCheckpoint, type SuiteName } from '../train/finetune-suite.js';
+import { FINETUNE_METHODS, SUITES, checkSuiteTasks, finetuneCheckpoint, type FinetuneMethod, type SuiteName } from '../train/finetune-suite.js';
 import { UserError } from '../errors.js';
 import { handler } from './common.js';
 
@@ -19,6 +19,7 @@ interface Args {
   lr?: number;
   'max-train-examples'?: number;
   'random-init': boolean;
+  method: string;
   out?: string;
 }
 
@@ -43,6 +44,7 @@ export const command: CommandModule<object, Args> = {
       .option('epochs', { type: 'number', describe: "override every task's epochs (quick runs)" })
       .option('lr', { type: 'number', describe: "override every task's peak learning rate" })
       .option('max-train-examples', { type: 'number', describe: 'train each task on at most this many examples (a fixed subsample; dev sets stay whole)' })
+      .option('method', { type: 'string', default: 'finetune', choices: FINETUNE_METHODS, describe: 'finetune: the encoder and a [CLS] head per task and seed; probe: a linear probe on the frozen encoder (deterministic; what the micro-scale quickstart uses, docs/data.md)' })
       .option('random-init', { type: 'boolean', default: false, describe: "ignore the checkpoint's weights (keep its architecture and tokenizer)" })
       .option('out', { type: 'string', describe: 'also write the FinetuneResult as JSON to this file' })
       .strict(),
@@ -64,6 +66,7 @@ export const command: CommandModule<object, Args> = {
       ...(cap !== undefined && { maxTrainExamples: cap }),
       backend: a.backend,
       randomInit: a['random-init'],
+      method: a.method as FinetuneMethod,
       log: err,
     });
     if (a.out) writeJsonAtomic(a.out, result);

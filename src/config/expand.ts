@@ -165,7 +165,8 @@ function finetuneSpec(sweep: SweepFile, fail: Fail): FinetuneSpec | null {
   if (f.suite === 'glue' && !f.glueDir) fail(['finetune'], "suite 'glue' needs glueDir: the folder holding CoLA/, SST-2/, MRPC/ …");
   if (new Set(f.seeds).size !== f.seeds.length) fail(['finetune', 'seeds'], 'a seed is listed twice');
   if (f.tasks && new Set(f.tasks).size !== f.tasks.length) fail(['finetune', 'tasks'], 'a task is listed twice');
-  return { suite: f.suite, tasks: f.tasks ?? null, seeds: f.seeds, glueDir: f.glueDir ?? null, epochs: f.epochs ?? null, maxTrainExamples: f.maxTrainExamples ?? null, lr: f.lr ?? null };
+  if (f.method === 'probe' && (f.epochs !== undefined || f.lr !== undefined)) fail(['finetune', 'method'], 'a linear probe has no epochs or learning rate to set; remove epochs/lr or use method: finetune');
+  return { suite: f.suite, tasks: f.tasks ?? null, seeds: f.seeds, ...(f.method === 'probe' && { method: 'probe' as const }), glueDir: f.glueDir ?? null, epochs: f.epochs ?? null, maxTrainExamples: f.maxTrainExamples ?? null, lr: f.lr ?? null };
 }
 
 /** Short labels for run names, as in `mosaic-tiny-200ba-m0.3-v30528-s1`. */

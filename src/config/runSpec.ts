@@ -14,6 +14,8 @@ export interface FinetuneSpec {
   /** null: every task of the suite. */
   tasks: string[] | null;
   seeds: number[];
+  /** Set only for the linear probe (absent = full fine-tuning, so older run ids stay as they were). */
+  method?: 'probe';
   glueDir: string | null;
   /** Epochs for every task; null: each task's own. */
   epochs: number | null;

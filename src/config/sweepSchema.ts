@@ -44,6 +44,9 @@ export const FinetuneSchema = z.strictObject({
   suite: z.enum(FINETUNE_SUITES),
   /** A subset of the suite's tasks; all of them when absent. */
   tasks: z.array(z.string().min(1)).min(1).optional(),
+  /** `finetune` (default): the encoder and a [CLS] head trained per task and seed; `probe`: a linear probe on the
+   *  frozen encoder, deterministic (seeds unused), the protocol of the micro-scale quickstart (docs/data.md). */
+  method: z.enum(['finetune', 'probe']).optional(),
   /** Fine-tuning seeds: every task is fine-tuned once per seed and the scores averaged. */
   seeds: z.array(z.number().int().min(0)).min(1).default([1]),
   /** The GLUE data folder (suite: glue). */

@@ -43,6 +43,9 @@ export interface TaskResult {
 
 export interface FinetuneResult {
   suite: string;
+  /** How the tasks were scored: full fine-tuning (absent in older summaries) or a linear probe on the frozen encoder. */
+  method?: 'finetune' | 'probe';
+  /** Fine-tuning seeds (empty for the deterministic probe). */
   seeds: number[];
   tasks: Record<string, TaskResult>;
   /** Fine-tuning wall-clock seconds (not on the Pareto x-axis). */

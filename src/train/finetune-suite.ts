@@ -18,12 +18,19 @@ import { readCheckpoint } from './checkpoint.js';
 import { encodeExample } from './finetune-batches.js';
 import { taskResult } from './finetune-results.js';
 import { finetuneSeed, type EncodedTask, type SeedRunResult } from './finetune.js';
+import { probeTask } from './probe.js';
 
 export const SUITES = ['micro-glue', 'glue'] as const;
 export type SuiteName = (typeof SUITES)[number];
+/** `finetune`: the whole encoder and a [CLS] head trained per task and seed; `probe`: a linear probe on the frozen
+ *  encoder (./probe.ts), deterministic, one score per task. */
+export const FINETUNE_METHODS = ['finetune', 'probe'] as const;
+export type FinetuneMethod = (typeof FINETUNE_METHODS)[number];
 
 export interface SuiteOptions {
   suite: SuiteName;
+  /** Default 'finetune'. */
+  method?: FinetuneMethod;
   /** Task names of the suite (default: all). */
   tasks?: readonly string[];
   /** Seeds for every task, replacing each task's own list. */
@@ -89,6 +96,13 @@ export async function finetuneSuite(model: PretrainedModel, o: SuiteOptions): Pr
   const allSeeds = new Set<number>();
   for (const task of ordered) {
     const data = encodeTask(task, model.tokenizer);
+    if (o.method === 'probe') {
+      const t0 = performance.now();
+      const metrics = probeTask(model.config, model.weights, data, model.tokenizer.special.pad, o.seeds?.[0] ?? 1);
+      results[task.spec.name] = taskResult(task.spec, Object.keys(task.dev).length, [metrics]);
+      o.log?.(`  ${task.spec.name} probe: ${fmtMetrics(metrics)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      continue;
+    }
     const seeds = o.seeds?.length ? [...o.seeds] : task.spec.hyper.seeds;
     const start = (task.spec.startFrom && tunedStart.get(task.spec.startFrom)) || model.weights;
     const runs: SeedRunResult[] = [];
@@ -120,7 +134,13 @@ export async function finetuneSuite(model: PretrainedModel, o: SuiteOptions): Pr
   }
   // Report tasks in the suite's order, whatever order they ran in.
   const tasksInOrder = Object.fromEntries(tasks.map((t) => [t.spec.name, results[t.spec.name]!]));
-  return { suite: o.suite, seeds: [...allSeeds].sort((a, b) => a - b), tasks: tasksInOrder, wallSeconds: (performance.now() - started) / 1000 };
+  return {
+    suite: o.suite,
+    ...(o.method === 'probe' && { method: 'probe' as const }),
+    seeds: o.method === 'probe' ? [] : [...allSeeds].sort((a, b) => a - b),
+    tasks: tasksInOrder,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
 }
 
 function fmtMetrics(m: Record<string, number>): string {

@@ -17,12 +17,17 @@ test('every bundled sweep file loads and expands', () => {
   }
 });
 
-test('quickstart: bert vs mosaic, tiny, three durations, two pretraining seeds, micro-GLUE', () => {
+test('quickstart: bert vs mosaic, tiny, ≥ 3 seeds, durations spanning ≥ 8× up to ≥ 500k tokens, a random-init point, probed', () => {
   const { sweep, runs } = loadSweep(join(dir, 'quickstart.yaml'));
   assert.equal(sweep.baseline, 'bert');
   assert.deepEqual([...new Set(runs.map((r) => r.recipe))].sort(), ['bert', 'mosaic']);
-  assert.ok(new Set(runs.map((r) => r.config.duration)).size >= 3);
-  assert.deepEqual(sweep.seeds, [1, 2]);
+  assert.ok(sweep.seeds.length >= 3, 'at least three pretraining seeds');
+  const steps = [...new Set(runs.map((r) => Number(String(r.config.duration).replace(/ba$/, ''))))].sort((a, b) => a - b);
+  assert.equal(steps[0], 0, 'a 0ba random-init point');
+  const positions = (n: number) => n * Number(runs[0]!.config.batchSize) * Number(runs[0]!.config.seqLen);
+  assert.ok(steps.at(-1)! / steps[1]! >= 8, `durations span ${steps.join(', ')} steps`);
+  assert.ok(positions(steps.at(-1)!) >= 500_000, 'the longest run sees at least 500k token positions');
   assert.equal(runs[0]!.finetune?.suite, 'micro-glue');
-  assert.ok(runs.every((r) => r.config.size === 'tiny' && r.runner === 'train'));
+  assert.equal(runs[0]!.finetune?.method, 'probe');
+  assert.ok(runs.every((r) => r.config.size === 'tiny' && r.runner === 'train' && r.config.backend === 'auto'));
 });

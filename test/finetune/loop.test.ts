@@ -80,3 +80,20 @@ test('starting weights are used, and kept weights come back for MNLI-style chain
   assert.notEqual(losses[0], losses[1]);
   assert.equal(losses[0], losses[2]);
 });
+
+test('the linear probe scores a frozen encoder: the token that decides the label is read off the mean-pooled states', async () => {
+  const { probeTask } = await import('../../src/train/probe.js');
+  const data = toyTask('classification');
+  const a = probeTask(model, null, data, tok.special.pad, 1);
+  assert.equal(a.accuracy, 1, 'a random encoder already carries "good" vs "bad" in its mean-pooled states');
+  assert.deepEqual(probeTask(model, null, data, tok.special.pad, 1), a, 'deterministic');
+  // The frozen weights are what is scored: an encoder whose embeddings are all equal cannot tell the words apart.
+  const enc = createEncoder(model, 1);
+  const flat = enc.exportWeights();
+  enc.dispose();
+  const values = new Map([...flat.values].map(([k, v]) => [k, k === 'emb.word' ? new Float32Array(v.length).fill(0.01) : v]));
+  const blind = probeTask(model, { values, shapes: flat.shapes }, data, tok.special.pad, 1);
+  assert.ok(blind.accuracy! <= 0.75, `blind encoder accuracy ${blind.accuracy}`);
+  const reg = probeTask(model, null, toyTask('regression'), tok.special.pad, 1);
+  assert.ok(reg.pearson! > 0.9, `regression probe pearson ${reg.pearson}`);
+});

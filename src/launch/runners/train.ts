@@ -139,9 +139,10 @@ async function finetuneOnce(ctx: RunContext, spec: RunSpec, checkpoint: string, 
   const f = spec.finetune;
   if (!f) return null;
   if (existsSync(cache)) return readJson<FinetuneResult>(cache);
-  ctx.log(`fine-tuning step ${step} on ${f.suite}`);
+  ctx.log(`${f.method === 'probe' ? 'probing' : 'fine-tuning'} step ${step} on ${f.suite}`);
   const result = await finetuneCheckpoint(checkpoint, {
     suite: f.suite as SuiteName,
+    ...(f.method && { method: f.method }),
     ...(f.tasks && { tasks: f.tasks }),
     seeds: f.seeds,
     ...(f.glueDir && { glueDir: f.glueDir }),
