@@ -12,6 +12,7 @@ import { runSlurm } from '../launch/slurm/slurmExecutor.js';
 import { requireSlurm } from '../launch/slurm/commands.js';
 import type { SweepReport } from '../launch/executor.js';
 import { prepareSharedData } from '../launch/sharedData.js';
+import { timeShare, timeShareLine } from '../launch/timeShare.js';
 
 interface Args {
   file: string;
@@ -69,11 +70,13 @@ export const command: CommandModule<object, Args> = {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
     let report: SweepReport;
+    const startedAt = performance.now();
+    const slots = args.concurrency ?? defaultConcurrency(runs);
     try {
       report =
         args.executor === 'slurm'
           ? await runSlurm(runs, { root, sweep: plan.sweep, concurrency: args.concurrency ?? null, signal: abort.signal, events: display, detach: args.detach })
-          : await runLocal(runs, { concurrency: args.concurrency ?? defaultConcurrency(runs), signal: abort.signal, events: display });
+          : await runLocal(runs, { concurrency: slots, signal: abort.signal, events: display });
     } finally {
       display.close();
       process.off('SIGINT', onSigint);
@@ -83,6 +86,11 @@ export const command: CommandModule<object, Args> = {
     const failed = results.filter((r) => r.state === 'failed').length;
     const done = results.filter((r) => r.state === 'finished' || r.state === 'already-finished').length;
     process.stderr.write(`sweep ${plan.sweep.name}: ${done}/${runs.length} runs finished${failed ? `, ${failed} failed` : ''} · mbench status ${plan.sweep.name}${args.results !== DEFAULT_RESULTS_ROOT ? ` --results ${args.results}` : ''}\n`);
+    const share = args.executor === 'local' ? timeShare(runs, report, (performance.now() - startedAt) / 1000, slots) : null;
+    const printShare = (): void => {
+      if (share) process.stderr.write(timeShareLine(share) + '\n');
+    };
+    if (report.interrupted || failed || done < runs.length) printShare();
     if (report.interrupted) return 130;
     if (args.detach) return 0;
     if (failed || done < runs.length) return 1;
@@ -93,6 +101,7 @@ export const command: CommandModule<object, Args> = {
       for (const w of out.warnings) process.stderr.write(`mbench: warning: ${w}\n`);
       if (out.outDir) process.stderr.write(`wrote ${out.files.length} files to ${out.outDir}\n`);
     }
+    printShare();
     return 0;
   }),
 };
