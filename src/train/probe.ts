@@ -32,10 +32,17 @@ export function probeFeatures(encoder: Encoder, examples: readonly EncodedExampl
   for (let start = 0; start < examples.length; start += FEATURE_BATCH) {
     const idx = Array.from({ length: Math.min(FEATURE_BATCH, examples.length - start) }, (_, i) => start + i);
     const b = makeBatch(examples, idx, pad, maxSeqLen);
-    const { hidden, rowOf, h } = tf.tidy(() => {
+    // Not through tf.tidy's return value: tidy walks returned objects element by element looking for tensors,
+    // which for a [rows·H] typed array costs more than the forward pass.
+    let rowOf: Int32Array = new Int32Array(0);
+    const states = tf.tidy(() => {
       const enc = encoder.encode(b, null);
-      return { hidden: enc.hidden.dataSync() as Float32Array, rowOf: enc.layout.rowOf, h: enc.hidden.shape[1] };
+      rowOf = enc.layout.rowOf;
+      return enc.hidden;
     });
+    const hidden = states.dataSync() as Float32Array;
+    const h = states.shape[1];
+    states.dispose();
     if (values === null) {
       dim = 2 * h;
       values = new Float64Array(examples.length * dim);
