@@ -67,7 +67,7 @@ const MLM_Y_AXIS_INFO: Record<MlmYAxis, YAxisInfo> = {
     format: fmtScore,
     label: 'held-out MLM accuracy',
     heading: 'Held-out MLM accuracy',
-    title: 'Held-out MLM accuracy (%, 15% masking)',
+    title: 'Held-out MLM accuracy (%)',
     short: 'MLM accuracy %',
     unitSuffix: '%',
     valuesNote: 'accuracy in %',
@@ -82,7 +82,7 @@ const MLM_Y_AXIS_INFO: Record<MlmYAxis, YAxisInfo> = {
     format: (v) => v.toFixed(3),
     label: 'held-out MLM loss',
     heading: 'Held-out MLM loss',
-    title: 'Held-out MLM loss (nats, 15% masking; lower is better)',
+    title: 'Held-out MLM loss (nats; lower is better)',
     short: 'MLM loss (nats)',
     unitSuffix: '(nats)',
     valuesNote: 'loss in nats',
@@ -93,7 +93,7 @@ const MLM_Y_AXIS_INFO: Record<MlmYAxis, YAxisInfo> = {
   },
 };
 
-const isMlmAxis = (name: string): name is MlmYAxis => (MLM_Y_AXES as readonly string[]).includes(name);
+export const isMlmAxis = (name: string): name is MlmYAxis => (MLM_Y_AXES as readonly string[]).includes(name);
 
 /** The description of --y `name`: score, a held-out MLM axis, or (any other name) a task's score. */
 export function yAxisInfo(name: string): YAxisInfo {

@@ -80,11 +80,13 @@ export interface LoadedCurves {
 }
 
 /**
- * Stage 1b: the learning curve of every run in `runDirs` that has eval lines. A random-init run without
- * any is drawn from its summary's evaluation of the initial model, at 0 s.
+ * Stage 1b: the learning curve of every run in `runDirs` that has eval lines. When some run has them, a
+ * random-init run without any is drawn from its summary's evaluation of the initial model, as one point at 0 s
+ * (where the other curves start); alone such points make no chart.
  */
 export function loadCurves(points: readonly RawPoint[], runDirs: Readonly<Record<string, string>>): LoadedCurves {
   const curves: RunCurve[] = [];
+  const fromSummaries: RunCurve[] = [];
   const warnings: string[] = [];
   let without = 0;
   for (const p of points) {
@@ -100,15 +102,14 @@ export function loadCurves(points: readonly RawPoint[], runDirs: Readonly<Record
         continue;
       }
     }
-    if (!pts.length && p.kind === 'random-init' && p.mlmLoss !== null && p.mlmAccuracy !== null) {
-      pts = [{ step: 0, trainSeconds: 0, tokensSeen: 0, evalLoss: p.mlmLoss, evalAccuracy: p.mlmAccuracy }];
-    }
-    if (!pts.length) {
-      without++;
-      continue;
-    }
-    curves.push({ runId: p.id, name: p.name, recipe: p.recipe, seed: p.seed, kind: p.kind, configKey: p.configKey, points: pts });
+    const curve = (points: CurvePoint[]): RunCurve => ({ runId: p.id, name: p.name, recipe: p.recipe, seed: p.seed, kind: p.kind, configKey: p.configKey, points });
+    if (pts.length) curves.push(curve(pts));
+    else if (p.kind === 'random-init' && p.mlmLoss !== null && p.mlmAccuracy !== null) {
+      fromSummaries.push(curve([{ step: 0, trainSeconds: 0, tokensSeen: 0, evalLoss: p.mlmLoss, evalAccuracy: p.mlmAccuracy }]));
+    } else without++;
   }
+  if (curves.length) curves.push(...fromSummaries);
+  else without += fromSummaries.length;
   if (without && curves.length) warnings.push(`learning curves: ${without} run${without === 1 ? '' : 's'} without held-out evaluations in metrics.jsonl skipped`);
   if (without && !curves.length) warnings.push(`no learning curves: no run's metrics.jsonl has held-out evaluations (${without} run${without === 1 ? '' : 's'} looked at)`);
   return { curves, warnings };

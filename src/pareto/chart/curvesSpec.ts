@@ -6,7 +6,7 @@
  *   4b. rows → a Vega-Lite hconcat of two layered panels (line + points) sharing one colour scale
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { xDisplayScale, yAxisInfo, type DisplayScale } from '../axes.js';
+import { xDisplayScale, type DisplayScale } from '../axes.js';
 import type { RunCurve } from '../curves.js';
 import type { ParetoReport } from '../types.js';
 import { legendOrder } from './data.js';
@@ -59,14 +59,16 @@ export function curvesData(report: Pick<ParetoReport, 'recipes' | 'aggregates' |
 }
 
 export const CURVE_PANEL_WIDTH = 340;
-export const CURVE_PANEL_HEIGHT = 240;
+export const CURVE_PANEL_HEIGHT = 260;
 
 /** 4b: the two-panel spec; null when no run has a held-out evaluation. */
 export function curvesSpec(report: ParetoReport, curves: readonly RunCurve[]): TopLevelSpec | null {
   if (!curves.some((c) => c.points.length)) return null;
   const data = curvesData(report, curves);
   const color = colorEncoding(data, new Set(data.rows.map((r) => r.recipe)));
-  const x = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true } };
+  // from zero; a little headroom so the last evaluation is not cut by the frame (and a span when all are at 0)
+  const xMax = Math.max(...data.rows.map((r) => r.x)) * 1.04 || 1;
+  const x = { field: 'x', type: 'quantitative' as const, title: data.scale.title, scale: { zero: true, nice: true, domainMax: xMax } };
   const tooltip = [
     { field: 'recipe' },
     { field: 'name', title: 'run' },
@@ -75,8 +77,8 @@ export function curvesSpec(report: ParetoReport, curves: readonly RunCurve[]): T
     { field: 'loss', title: 'MLM loss (nats)', format: '.3f' },
     { field: 'accuracy', title: 'MLM accuracy %', format: '.2f' },
   ];
-  const panel = (field: 'loss' | 'accuracy', axis: 'mlm-loss' | 'mlm-accuracy') => {
-    const y = { field, type: 'quantitative' as const, title: yAxisInfo(axis).title, scale: { zero: false } };
+  const panel = (field: 'loss' | 'accuracy', title: string) => {
+    const y = { field, type: 'quantitative' as const, title, scale: { zero: false } };
     return {
       width: CURVE_PANEL_WIDTH,
       height: CURVE_PANEL_HEIGHT,
@@ -95,6 +97,6 @@ export function curvesSpec(report: ParetoReport, curves: readonly RunCurve[]): T
     },
     config: CHART_CONFIG,
     data: { values: data.rows },
-    hconcat: [panel('loss', 'mlm-loss'), panel('accuracy', 'mlm-accuracy')],
+    hconcat: [panel('loss', 'MLM loss (nats; lower is better)'), panel('accuracy', 'MLM accuracy (%)')],
   } as TopLevelSpec;
 }

@@ -9,7 +9,7 @@ import type { Aggregate, ParetoReport, PointKind, Stat } from '../types.js';
 export const KIND_LABEL: Record<PointKind, string> = {
   run: 'full schedule',
   intermediate: 'intermediate checkpoint',
-  'random-init': 'random init (no pretraining)',
+  'random-init': 'random init',
   reference: 'reference',
 };
 

@@ -6,7 +6,7 @@
  * shapes), the overall frontier as a grey staircase under everything, and dotted reference rules.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { yAxisInfo } from '../axes.js';
+import { isMlmAxis, yAxisInfo } from '../axes.js';
 import type { ParetoReport } from '../types.js';
 import { chartData, KIND_LABEL, type ChartData } from './data.js';
 import { CLIPPED_NOTE } from './domain.js';
@@ -69,6 +69,7 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
       : 'One pretraining seed per point (no confidence interval).',
     ...(data.yRange.clipped ? [CLIPPED_NOTE] : []),
     `Lines join each recipe's Pareto frontier; grey staircase = frontier over all recipes${report.baseline ? `; baseline: ${report.baseline}` : ''}.`,
+    ...(isMlmAxis(report.y) ? ['Held-out MLM: the masked tokens of held-out text at 15% masking, evaluated after pretraining.'] : []),
     ...(report.yDirection === 'lower' ? ['Lower is better: the frontier falls with cost.'] : []),
     ...(data.rows.some((r) => r.kind === KIND_LABEL['random-init']) ? ['Squares at 0: random init (no pretraining), where each line starts.'] : []),
   ];
