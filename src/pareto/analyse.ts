@@ -90,6 +90,9 @@ export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoR
     // a level the baseline holds at zero cost (its random-init point) has no speedup to give
     const levels = strictFrontier(baseCurve.points, direction).filter((p) => p.x > 0).map((p) => p.y);
     speeds = speedups(baseCurve, others, levels, opts.levels ?? [], metric);
+    if (!levels.length) {
+      warnings.push(`no speedups at ${baseline}'s values: none of its pretrained runs is better than its random-init point on ${yAxis}`);
+    }
   } else if (baseline) {
     warnings.push(`baseline '${baseline}' has no full-schedule runs to compare against`);
     baseline = null;
