@@ -110,7 +110,9 @@ test('--plot writes curves.png, curves.svg, curves.vl.json and puts the curves i
   const r = await runPareto({ resultsDir: root, y: 'mlm-loss', plot: true });
   const out = join(root, 'lc', 'pareto');
   for (const f of ['curves.png', 'curves.svg', 'curves.vl.json']) assert.ok(existsSync(join(out, f)), `${f} written`);
-  assert.match(readFileSync(join(out, 'pareto.html'), 'utf8'), /vegaEmbed\("#chart-curves"/);
+  const page = readFileSync(join(out, 'pareto.html'), 'utf8');
+  assert.match(page, /<h2>Learning curves \(held-out MLM loss and accuracy\)<\/h2>\n<div class="chart" id="chart-curves"><\/div>/);
+  assert.match(page, /vegaEmbed\("#chart-curves"/);
   assert.equal(JSON.parse(readFileSync(join(out, 'curves.vl.json'), 'utf8')).hconcat.length, 2);
   assert.match(r.warnings.join('\n'), /learning curves: 1 run without held-out evaluations/);
   // tables only: metrics.jsonl is not read, no curves
