@@ -50,6 +50,8 @@ export interface YAxisInfo extends YMetric {
   unitSuffix: string;
   /** How values are printed, in running text: 'scores ×100', 'loss in nats'. */
   valuesNote: string;
+  /** A value with its unit, for sentences: '45.00', '36.94%', '2.938 nats'. */
+  withUnit(v: number): string;
   /** Display value = value × factor (charts). */
   factor: number;
   /** d3-format of a display value in tooltips. */
@@ -71,6 +73,7 @@ const MLM_Y_AXIS_INFO: Record<MlmYAxis, YAxisInfo> = {
     short: 'MLM accuracy %',
     unitSuffix: '%',
     valuesNote: 'accuracy in %',
+    withUnit: (v) => `${fmtScore(v)}%`,
     factor: 100,
     tooltipFormat: '.2f',
     valid: [0, 100],
@@ -86,6 +89,7 @@ const MLM_Y_AXIS_INFO: Record<MlmYAxis, YAxisInfo> = {
     short: 'MLM loss (nats)',
     unitSuffix: '(nats)',
     valuesNote: 'loss in nats',
+    withUnit: (v) => `${v.toFixed(3)} nats`,
     factor: 1,
     tooltipFormat: '.3f',
     valid: [0, Infinity],
@@ -109,6 +113,7 @@ export function yAxisInfo(name: string): YAxisInfo {
     short: score ? 'score ×100' : `${name} ×100`,
     unitSuffix: '×100',
     valuesNote: 'scores ×100',
+    withUnit: fmtScore,
     factor: 100,
     tooltipFormat: '.2f',
     // Matthews correlation can be negative; nothing exceeds 1

@@ -101,7 +101,7 @@ export function speedupTable(report: ParetoReport): string | null {
 
 /**
  * The headline: each recipe's speedup at the baseline's best value (the baseline's time to its best ÷ the
- * recipe's time to match it), or null when there is no such row.
+ * recipe's time to match it); no lines when there is no such row.
  */
 export function headlineLines(report: ParetoReport): string[] {
   const y = yAxisInfo(report.y);
@@ -109,7 +109,7 @@ export function headlineLines(report: ParetoReport): string[] {
   const rows = report.speedups.filter((sp) => sp.atBaselineBest);
   const first = rows[0];
   if (!first) return [];
-  const at = `${report.baseline}'s best ${y.label} (${y.format(first.level)}${y.name === 'mlm-loss' ? ' nats' : ''}, reached at ${fmtReach(first.baselineInterp, s)} ${s.unit})`;
+  const at = `${report.baseline}'s best ${y.label} (${y.withUnit(first.level)}, reached at ${fmtReach(first.baselineInterp, s)} ${s.unit})`;
   return [
     `At ${at}:`,
     ...rows.map((sp) =>
