@@ -1,17 +1,20 @@
 /**
  * Stage 2: group points by (kind, recipe, configuration) — runs that differ only in their pretraining seed —
- * and describe each group: mean, sd and 95% Student-t interval of x, y, hours and every task score.
+ * and describe each group: mean, sd and 95% Student-t interval of x, y, hours, every task score and the
+ * held-out MLM loss and accuracy.
  */
 import { describe } from './stats.js';
-import type { Aggregate, ParetoPoint, Stat } from './types.js';
+import type { Aggregate, ParetoPoint, PointKind, Stat } from './types.js';
 
 /** Points whose x and y are both known. */
 export type PlacedPoint = ParetoPoint & { x: number; y: number };
 
-export const aggregateKey = (p: Pick<ParetoPoint, 'kind' | 'recipe' | 'configKey'>): string =>
-  `${p.kind === 'reference' ? 'ref:' : p.kind === 'intermediate' ? 'ckpt:' : ''}${p.recipe}|${p.configKey}`;
+const KEY_PREFIX: Record<PointKind, string> = { run: '', intermediate: 'ckpt:', 'random-init': 'init:', reference: 'ref:' };
+
+export const aggregateKey = (p: Pick<ParetoPoint, 'kind' | 'recipe' | 'configKey'>): string => `${KEY_PREFIX[p.kind]}${p.recipe}|${p.configKey}`;
 
 const statOf = (values: number[]): Stat | null => (values.length ? describe(values) : null);
+const known = (values: (number | null)[]): number[] => values.filter((v): v is number => v !== null);
 
 export function aggregate(points: readonly PlacedPoint[]): Aggregate[] {
   const groups = new Map<string, PlacedPoint[]>();
@@ -40,8 +43,10 @@ export function aggregate(points: readonly PlacedPoint[]): Aggregate[] {
       runIds: group.map((p) => p.id),
       x: describe(group.map((p) => p.x)),
       y: describe(group.map((p) => p.y)),
-      hours: statOf(group.flatMap((p) => (p.hours === null ? [] : [p.hours]))),
+      hours: statOf(known(group.map((p) => p.hours))),
       tasks,
+      mlmLoss: statOf(known(group.map((p) => p.mlmLoss))),
+      mlmAccuracy: statOf(known(group.map((p) => p.mlmAccuracy))),
       onRecipeFrontier: false,
       onOverallFrontier: false,
     });

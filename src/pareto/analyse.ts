@@ -1,10 +1,15 @@
 /**
  * Stage 3: from normalized points to the whole analysis — placement on the chosen axes (runs missing a value
  * are excluded and counted), aggregation over seeds, frontiers per recipe and overall, curve fits and
- * speedups vs the baseline. Pure: the same points and options always give the same report.
+ * speedups vs the baseline, all in the y axis's direction (higher or lower is better). Pure: the same points
+ * and options always give the same report.
+ *
+ * Random-init points (no pretraining, x = 0) take part like any run: nothing is cheaper, so each is on its
+ * recipe's frontier (its line starts there) unless another zero-cost point beats it; it anchors the fit at
+ * t = 0; and levels it already reaches give no speedup (see ./speedup.ts).
  */
 import { UserError, didYouMean } from '../errors.js';
-import { parseYAxis, xOf, yOf, missingReason } from './axes.js';
+import { parseYAxis, xOf, yAxisInfo, yOf, missingReason } from './axes.js';
 import { aggregate, type PlacedPoint } from './aggregate.js';
 import { fitSaturating } from './fit.js';
 import { paretoFrontier, strictFrontier } from './frontier.js';
@@ -15,11 +20,11 @@ import type { Aggregate, Exclusion, ParetoPoint, ParetoReport, ReferenceRule, XA
 export interface AnalyseOptions {
   sweep: string | null;
   x: XAxis;
-  /** 'score' or a task name. */
+  /** 'score', 'mlm-accuracy', 'mlm-loss' or a task name. */
   y: string;
   /** Recipe to compare against; default `bert` when present, else no speedups. */
   baseline?: string | null;
-  /** Extra score levels (fractions) to time every recipe at. */
+  /** Extra y levels (the axis's units: fractions, or nats for mlm-loss) to time every recipe at. */
   levels?: number[];
   rules?: ReferenceRule[];
   /** Count intermediate checkpoints in frontiers, fits and speedups (they are always drawn). */
@@ -31,6 +36,8 @@ export const DEFAULT_BASELINE = 'bert';
 export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoReport {
   const tasks = [...new Set(raw.flatMap((p) => Object.keys(p.tasks)))].sort();
   const yAxis = parseYAxis(opts.y, tasks);
+  const metric = yAxisInfo(yAxis);
+  const direction = metric.direction;
   const includeIntermediate = opts.includeIntermediate ?? false;
   const warnings: string[] = [];
 
@@ -39,7 +46,7 @@ export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoR
   const excluded: Exclusion[] = [];
   const placed: PlacedPoint[] = [];
   for (const p of points) {
-    if (p.x === null || p.y === null) excluded.push({ id: p.id, name: p.name, reason: missingReason(p.x, p.y, opts.x, yAxis) });
+    if (p.x === null || p.y === null) excluded.push({ id: p.id, name: p.name, reason: missingReason(p.x, p.y, opts.x, yAxis, p.kind) });
     else placed.push(p as PlacedPoint);
   }
   if (excluded.length) {
@@ -61,14 +68,14 @@ export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoR
   const curves = new Map<string, RecipeCurve>();
   for (const recipe of recipes) {
     const own = aggregates.filter((a) => a.recipe === recipe && counts(a)).map(xy);
-    const front = paretoFrontier(own);
+    const front = paretoFrontier(own, direction);
     for (const f of front) f.a.onRecipeFrontier = true;
     recipeFrontiers[recipe] = front.map((f) => f.a.key);
     // 3d. the saturating fit, on every counted run of the recipe (seeds as replicates, not their means).
     const runs = placed.filter((p) => p.recipe === recipe && (p.kind !== 'intermediate' || includeIntermediate));
-    curves.set(recipe, { recipe, points: own.map(({ x, y }) => ({ x, y })), fit: runs.length ? fitSaturating(recipe, runs) : null });
+    curves.set(recipe, { recipe, points: own.map(({ x, y }) => ({ x, y })), fit: runs.length ? fitSaturating(recipe, runs, metric) : null });
   }
-  const overall = paretoFrontier(aggregates.filter(counts).map(xy));
+  const overall = paretoFrontier(aggregates.filter(counts).map(xy), direction);
   for (const f of overall) f.a.onOverallFrontier = true;
 
   // 3e. speedups vs the baseline.
@@ -80,8 +87,12 @@ export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoR
   const baseCurve = baseline ? curves.get(baseline) : undefined;
   if (baseline && baseCurve && baseCurve.points.length) {
     const others = recipes.filter((r) => r !== baseline).map((r) => curves.get(r)!).filter((c) => c.points.length);
-    const levels = strictFrontier(baseCurve.points).map((p) => p.y);
-    speeds = speedups(baseCurve, others, levels, opts.levels ?? []);
+    // a level the baseline holds at zero cost (its random-init point) has no speedup to give
+    const levels = strictFrontier(baseCurve.points, direction).filter((p) => p.x > 0).map((p) => p.y);
+    speeds = speedups(baseCurve, others, levels, opts.levels ?? [], metric);
+    if (!levels.length) {
+      warnings.push(`no speedups at ${baseline}'s values: none of its pretrained runs is better than its random-init point on ${yAxis}`);
+    }
   } else if (baseline) {
     warnings.push(`baseline '${baseline}' has no full-schedule runs to compare against`);
     baseline = null;
@@ -98,6 +109,7 @@ export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoR
     sweep: opts.sweep,
     x: opts.x,
     y: yAxis,
+    yDirection: direction,
     baseline,
     includeIntermediate,
     recipes,

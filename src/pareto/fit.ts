@@ -1,31 +1,41 @@
 /**
- * A saturating learning curve fitted to score vs cost:
+ * A saturating learning curve fitted to y vs cost:
  *
- *   y(t) = c1 − c2 · exp(−(c3 · t)^c4)          c1: asymptote, c2: gain, c3: 1/time scale, c4: shape
+ *   higher is better (scores, accuracy):  y(t) = c1 − c2 · exp(−(c3 · t)^c4)     rises to c1
+ *   lower is better (loss):               y(t) = c1 + c2 · exp(−(c3 · t)^c4)     falls to c1
+ *
+ *   c1: asymptote, c2 ≥ 0: total gain, c3: 1/time scale, c4: shape; y(0) = c1 ∓ c2 (a random-init point)
  *
  * (a Weibull-type growth curve, as used for accuracy-vs-compute extrapolation, e.g. Domhan et al. 2015,
  * "Speeding up automatic hyperparameter optimization of deep neural networks by extrapolation of learning
  * curves", the `weibull` family). Least squares by Levenberg–Marquardt (ml-levenberg-marquardt) with the
- * analytical Jacobian, from a small grid of starts; t is scaled by its maximum so c3 starts near 1.
+ * analytical Jacobian, from a small grid of starts; t is scaled by its maximum so c3 starts near 1. A falling
+ * curve is fitted as the rising curve of its mirror image −y (same residuals, so the same R² and RMSE), and
+ * its asymptote is mirrored back: the only place the direction turns into a sign.
  */
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { isBetter, SCORE_METRIC, type Direction, type YMetric } from './direction.js';
 import type { XY } from './frontier.js';
 import type { FitResult, Reach, SaturatingFit } from './types.js';
 
 /** Four parameters need at least five points to leave one degree of freedom for the fit's quality… */
 export const MIN_FIT_POINTS = 5;
 /** …spread over at least four distinct costs, or the curve's shape is not determined. */
+export const MIN_FIT_COSTS = 4;
 /** The least share of variance a fit must explain before its speedups are reported. */
 export const MIN_FIT_R2 = 0.5;
-export const MIN_FIT_COSTS = 4;
 
 export const saturating =
-  (c1: number, c2: number, c3: number, c4: number) =>
+  (c1: number, c2: number, c3: number, c4: number, direction: Direction = 'higher') =>
   (t: number): number =>
-    c1 - c2 * Math.exp(-Math.pow(c3 * t, c4));
+    direction === 'higher' ? c1 - c2 * Math.exp(-Math.pow(c3 * t, c4)) : c1 + c2 * Math.exp(-Math.pow(c3 * t, c4));
 
-export function fitSaturating(recipe: string, points: readonly XY[]): FitResult {
-  const pts = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && p.x >= 0);
+export function fitSaturating(recipe: string, points: readonly XY[], metric: YMetric = SCORE_METRIC): FitResult {
+  const direction = metric.direction;
+  const mirror = direction === 'higher' ? 1 : -1;
+  const pts = points
+    .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && p.x >= 0)
+    .map((p) => ({ x: p.x, y: mirror * p.y }));
   const n = pts.length;
   const distinct = new Set(pts.map((p) => p.x)).size;
   if (n < MIN_FIT_POINTS || distinct < MIN_FIT_COSTS) {
@@ -37,7 +47,7 @@ export function fitSaturating(recipe: string, points: readonly XY[]): FitResult 
   const y = pts.map((p) => p.y);
   const yMin = Math.min(...y);
   const yMax = Math.max(...y);
-  if (yMax - yMin < 1e-9) return { recipe, ok: false, n, reason: 'its scores do not vary, so there is no curve to fit' };
+  if (yMax - yMin < 1e-9) return { recipe, ok: false, n, reason: 'its values do not vary, so there is no curve to fit' };
   const span = Math.max(yMax - yMin, 1e-6);
 
   // Parameters in scaled time: [c1, c2, k = c3·tMax, c4].
@@ -81,7 +91,8 @@ export function fitSaturating(recipe: string, points: readonly XY[]): FitResult 
   const fit: SaturatingFit = {
     recipe,
     ok: true,
-    c1,
+    direction,
+    c1: mirror * c1,
     c2,
     c3: k / tMax,
     c4,
@@ -93,19 +104,20 @@ export function fitSaturating(recipe: string, points: readonly XY[]): FitResult 
   // A curve that explains under half the variance (e.g. seeds scattered between two modes) would give
   // speedups that mean nothing: report it as a failed fit, with its quality, rather than use it.
   if (fit.rSquared < MIN_FIT_R2) {
-    return { recipe, ok: false, n, reason: `poor fit (R² ${fit.rSquared.toFixed(2)} < ${MIN_FIT_R2}, RMSE ${(fit.rmse * 100).toFixed(2)}): no speedup from the fit` };
+    return { recipe, ok: false, n, reason: `poor fit (R² ${fit.rSquared.toFixed(2)} < ${MIN_FIT_R2}, RMSE ${metric.format(fit.rmse)}): no speedup from the fit` };
   }
   return fit;
 }
 
 /**
- * Cost at which the fitted curve reaches `level`, by inverting it: t = (−ln((c1 − L)/c2))^(1/c4) / c3.
- * The curve only reaches levels below its asymptote c1; a time past the largest fitted cost is extrapolated.
+ * Cost at which the fitted curve reaches `level`, by inverting it: t = (−ln(g/c2))^(1/c4) / c3, where
+ * g = |c1 − L| is the gain still to come at L. The curve only reaches levels short of its asymptote c1
+ * (below it when rising, above it when falling); a time past the largest fitted cost is extrapolated.
  */
-export function reachByFit(fit: SaturatingFit, level: number, maxObservedX: number): Reach {
-  if (level >= fit.c1) return { reached: false, reason: `never reaches it (fitted asymptote ${(fit.c1 * 100).toFixed(2)})` };
-  const ratio = (fit.c1 - level) / fit.c2;
-  if (ratio >= 1) return { reached: true, x: 0, bound: 'atMost' }; // already above the level at t = 0
+export function reachByFit(fit: SaturatingFit, level: number, maxObservedX: number, format: (v: number) => string = SCORE_METRIC.format): Reach {
+  if (!isBetter(fit.direction ?? 'higher', fit.c1, level)) return { reached: false, reason: `never reaches it (fitted asymptote ${format(fit.c1)})` };
+  const ratio = Math.abs(fit.c1 - level) / fit.c2;
+  if (ratio >= 1) return { reached: true, x: 0, bound: 'atMost' }; // already at the level at t = 0
   const t = Math.pow(-Math.log(ratio), 1 / fit.c4) / fit.c3;
   return { reached: true, x: t, bound: 'exact', extrapolated: t > maxObservedX * 1.0000001 };
 }

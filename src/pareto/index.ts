@@ -8,3 +8,6 @@ export { fitSaturating } from './fit.js';
 export { reachByInterpolation } from './interpolate.js';
 export { reportText } from './table.js';
 export { X_AXES, type ParetoReport, type XAxis } from './types.js';
+export { parseYAxis, yAxisInfo, MLM_Y_AXES, type YAxisInfo } from './axes.js';
+export { type Direction } from './direction.js';
+export { loadCurves, curvePoints, type RunCurve, type CurvePoint } from './curves.js';

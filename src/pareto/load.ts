@@ -25,7 +25,14 @@ const SummaryShape = z.object({
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   seed: z.number(),
   intermediateOf: z.string().nullable(),
-  pretrain: z.object({ wallSeconds: z.number(), tokens: z.number(), flops: z.number() }),
+  pretrain: z.object({
+    steps: z.number().optional(),
+    wallSeconds: z.number(),
+    tokens: z.number(),
+    flops: z.number(),
+    evalLoss: z.number().nullable().optional(),
+    evalAccuracy: z.number().nullable().optional(),
+  }),
   finetune: z
     .object({ tasks: z.record(z.string(), z.object({ score: z.number().nullable() })) })
     .nullable(),
@@ -39,6 +46,8 @@ export interface LoadedRuns {
   sweep: string | null;
   sweepDir: string | null;
   points: RawPoint[];
+  /** Each loaded run's folder, by run id (where its metrics.jsonl is). */
+  runDirs: Record<string, string>;
   /** Run folders without summary.json. */
   unfinished: number;
   warnings: string[];
@@ -100,6 +109,15 @@ export function configKey(config: Record<string, string | number | boolean>): st
     .join(' ');
 }
 
+/**
+ * A run with no pretraining: the random-init point. Its summary says 0 steps (duration `0ba`); an intermediate
+ * checkpoint is never one.
+ */
+export function isRandomInit(s: Pick<RunSummary, 'intermediateOf' | 'config'> & { pretrain: { steps?: number } }): boolean {
+  if (s.intermediateOf) return false;
+  return s.pretrain.steps === 0 || (s.pretrain.steps === undefined && /^0+(\.0*)?(ba|sp|tok|ep)$/.test(String(s.config.duration ?? '')));
+}
+
 /** Stage 1a: one summary → one point, in normalized units. */
 export function pointFromSummary(s: z.infer<typeof SummaryShape> | RunSummary): RawPoint {
   const tasks: Record<string, number> = {};
@@ -108,7 +126,7 @@ export function pointFromSummary(s: z.infer<typeof SummaryShape> | RunSummary): 
   }
   const finite = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
   return {
-    kind: s.intermediateOf ? 'intermediate' : 'run',
+    kind: s.intermediateOf ? 'intermediate' : isRandomInit(s) ? 'random-init' : 'run',
     id: s.id,
     name: s.name,
     sweep: s.sweep,
@@ -122,14 +140,17 @@ export function pointFromSummary(s: z.infer<typeof SummaryShape> | RunSummary): 
     flops: finite(s.pretrain.flops),
     score: finite(s.score),
     tasks,
+    mlmLoss: finite(s.pretrain.evalLoss ?? null),
+    mlmAccuracy: finite(s.pretrain.evalAccuracy ?? null),
   };
 }
 
 /** Stage 1: every finished run of one sweep. */
 export function loadRuns(root: string, sweep?: string): LoadedRuns {
   const found = resolveSweep(root, sweep);
-  if (!found) return { sweep: sweep ?? null, sweepDir: null, points: [], unfinished: 0, warnings: [] };
+  if (!found) return { sweep: sweep ?? null, sweepDir: null, points: [], runDirs: {}, unfinished: 0, warnings: [] };
   const points: RawPoint[] = [];
+  const runDirs: Record<string, string> = {};
   const warnings: string[] = [];
   let unfinished = 0;
   for (const run of runFolders(found.dir)) {
@@ -152,6 +173,7 @@ export function loadRuns(root: string, sweep?: string): LoadedRuns {
       continue;
     }
     points.push(pointFromSummary(parsed.data));
+    runDirs[parsed.data.id] = join(found.dir, run);
   }
-  return { sweep: found.sweep, sweepDir: found.dir, points, unfinished, warnings };
+  return { sweep: found.sweep, sweepDir: found.dir, points, runDirs, unfinished, warnings };
 }

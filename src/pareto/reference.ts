@@ -88,6 +88,8 @@ export function parseReferenceCsv(text: string, file: string): RawPoint[] {
     flops: null,
     score: percent ? fromPercent(r.score) : r.score,
     tasks: {},
+    mlmLoss: null,
+    mlmAccuracy: null,
   }));
 }
 
@@ -101,13 +103,16 @@ export function loadReferenceCsv(file: string): RawPoint[] {
   return parseReferenceCsv(text, file);
 }
 
-/** `--rule "BERT-Base (Devlin 2018)=0.803"`; the last '=' splits, so labels may contain '='. Scores > 1.5 are ×100. */
-export function parseRule(text: string): ReferenceRule {
+/**
+ * `--rule "BERT-Base (Devlin 2018)=0.803"`; the last '=' splits, so labels may contain '='. `toAxis` reads the
+ * value in the y axis's units: by default a score, where values > 1.5 are ×100 (a loss is taken as is).
+ */
+export function parseRule(text: string, toAxis: (v: number) => number = asFraction): ReferenceRule {
   const at = text.lastIndexOf('=');
   const label = at > 0 ? text.slice(0, at).trim() : '';
   const value = at > 0 ? Number(text.slice(at + 1).trim()) : NaN;
   if (!label || !Number.isFinite(value) || text.slice(at + 1).trim() === '') {
     throw new UserError(`--rule '${text}' is not LABEL=SCORE, e.g. --rule "BERT-Base (Devlin 2018)=0.803"`);
   }
-  return { label, y: asFraction(value) };
+  return { label, y: toAxis(value) };
 }

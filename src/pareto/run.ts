@@ -8,10 +8,11 @@ import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../results/atomic.js';
 import { DEFAULT_RESULTS_ROOT } from '../results/store.js';
 import { analyse } from './analyse.js';
-import { parseXAxis } from './axes.js';
+import { parseXAxis, yAxisInfo, type YAxisInfo } from './axes.js';
+import { loadCurves, type RunCurve } from './curves.js';
 import { EXPORTERS, ExportContext, PLOT_FORMATS, type ExportFormat, type OutputFile } from './export/index.js';
 import { loadRuns } from './load.js';
-import { asFraction, loadReferenceCsv, parseRule } from './reference.js';
+import { loadReferenceCsv, parseRule } from './reference.js';
 import { reportText } from './table.js';
 import type { ParetoReport } from './types.js';
 
@@ -24,17 +25,17 @@ export interface RunParetoOptions {
   baseline?: string;
   /** hours | cost | tokens | flops; default hours. */
   x?: string;
-  /** score | <task>; default score. */
+  /** score | mlm-accuracy | mlm-loss | <task>; default score. */
   y?: string;
   /** CSV of reference points: recipe,time,score[,seed,cost]. */
   reference?: string;
-  /** Reference rules, "Label=0.803". */
+  /** Reference rules, "Label=0.803" (on --y mlm-loss: "Label=2.1", nats). */
   rules?: string[];
-  /** Extra score levels (fractions, or percentages > 1.5) to time each recipe at. */
+  /** Extra y levels to time each recipe at: scores and accuracy as fractions (or percentages > 1.5), loss in nats. */
   levels?: number[];
   /** Count intermediate checkpoints in frontiers, fits and speedups. */
   includeIntermediate?: boolean;
-  /** Write the Vega-Lite specs, SVG, PNG and HTML. */
+  /** Write the Vega-Lite specs, SVG, PNG and HTML (learning curves included when runs have held-out evaluations). */
   plot?: boolean;
   /** Write runs.csv and aggregates.csv. */
   csv?: boolean;
@@ -62,18 +63,22 @@ export function formatsFor(opts: Pick<RunParetoOptions, 'plot' | 'csv' | 'json'>
   return [...(opts.csv ? (['csv'] as const) : []), ...(opts.json ? (['json'] as const) : []), ...(opts.plot ? PLOT_FORMATS : [])];
 }
 
-/** --level values: fractions, or percentages when > 1.5 (like --rule). */
-export function parseLevel(v: number): number {
-  if (!Number.isFinite(v)) throw new UserError('--level needs a score such as 0.75 or 75 (a number)');
-  return asFraction(v);
+/** --level values in the y axis's units: scores and accuracy as fractions, or percentages when > 1.5 (like --rule); loss in nats. */
+export function parseLevel(v: number, axis: YAxisInfo = yAxisInfo('score')): number {
+  if (!Number.isFinite(v)) {
+    throw new UserError(axis.name === 'mlm-loss' ? '--level needs a loss in nats such as 2.5 (a number)' : '--level needs a score such as 0.75 or 75 (a number)');
+  }
+  return axis.fromUser(v);
 }
 
 export async function runPareto(opts: RunParetoOptions = {}): Promise<RunParetoResult> {
   const progress = opts.onProgress ?? (() => {});
   const root = opts.resultsDir ?? DEFAULT_RESULTS_ROOT;
   const x = parseXAxis(opts.x ?? 'hours');
-  const rules = (opts.rules ?? []).map(parseRule);
-  const levels = (opts.levels ?? []).map(parseLevel);
+  // --y is checked against the runs' tasks in analyse; its units (for --level and --rule) are known now
+  const yAxis = yAxisInfo(opts.y ?? 'score');
+  const rules = (opts.rules ?? []).map((r) => parseRule(r, yAxis.fromUser));
+  const levels = (opts.levels ?? []).map((v) => parseLevel(v, yAxis));
 
   // 1. load
   const loaded = loadRuns(root, opts.sweep);
@@ -94,7 +99,7 @@ export async function runPareto(opts: RunParetoOptions = {}): Promise<RunParetoR
   const report = analyse([...loaded.points, ...refs], {
     sweep: loaded.sweep,
     x,
-    y: opts.y ?? 'score',
+    y: yAxis.name,
     baseline: opts.baseline ?? null,
     levels,
     rules,
@@ -109,7 +114,14 @@ export async function runPareto(opts: RunParetoOptions = {}): Promise<RunParetoR
   const outDir = resolve(
     opts.outDir ?? (loaded.sweepDir ? join(loaded.sweepDir, 'pareto') : join(root, 'reference', 'pareto')),
   );
-  const ctx = new ExportContext(report, text);
+  // 1b. learning curves from metrics.jsonl: only read when charts are drawn
+  let curves: RunCurve[] = [];
+  if (formats.some((f) => PLOT_FORMATS.includes(f))) {
+    const loadedCurves = loadCurves(loaded.points, loaded.runDirs);
+    curves = loadedCurves.curves;
+    report.warnings.push(...loadedCurves.warnings);
+  }
+  const ctx = new ExportContext(report, text, curves);
   const outputs: OutputFile[] = [];
   for (const f of formats) {
     progress(`pareto: rendering ${f}`);

@@ -3,11 +3,13 @@
  * baseline, and the curve fits. Plain text (no colour codes) so it reads the same in a log file.
  */
 import Table from 'cli-table3';
-import { xDisplayScale, type DisplayScale } from './axes.js';
+import { xDisplayScale, yAxisInfo, type DisplayScale } from './axes.js';
 import { legendOrder } from './chart/data.js';
 import { configDiff } from './configDiff.js';
-import { fmtScore } from './interpolate.js';
-import type { Aggregate, ParetoReport, Reach, Speedup, Stat } from './types.js';
+import type { Aggregate, ParetoReport, PointKind, Reach, Speedup, Stat } from './types.js';
+
+/** How a frontier row's recipe cell names a point that is not a full-schedule run. */
+const KIND_SUFFIX: Record<PointKind, string> = { run: '', intermediate: ' (ckpt)', 'random-init': ' (random-init)', reference: ' (ref)' };
 
 /** No colour codes; no rule between rows (compact). */
 const style = () => ({ head: [] as string[], border: [] as string[], compact: true });
@@ -46,6 +48,7 @@ export function displayScaleOf(report: ParetoReport): DisplayScale {
 /** The frontier table; above it, the config keys every shown measured row shares ("common: …"). */
 export function frontierTable(report: ParetoReport): string {
   const s = displayScaleOf(report);
+  const y = yAxisInfo(report.y);
   const byKey = new Map(report.aggregates.map((a) => [a.key, a]));
   const shown = legendOrder(report).flatMap((recipe) => (report.recipeFrontiers[recipe] ?? []).map((key) => byKey.get(key) as Aggregate));
   // reference rows' only "config" is their time, already in the time column
@@ -56,16 +59,16 @@ export function frontierTable(report: ParetoReport): string {
   );
   const configHead = diff.varying.length === 1 ? diff.varying[0]! : 'config';
   const t = new Table({
-    head: ['recipe', configHead, 'seeds', `${report.x === 'hours' ? 'time' : report.x} (${s.unit}) [95% CI]`, `${report.y} ×100 [95% CI]`, 'overall'],
+    head: ['recipe', configHead, 'seeds', `${report.x === 'hours' ? 'time' : report.x} (${s.unit}) [95% CI]`, `${y.short} [95% CI]`, 'overall'],
     style: style(),
   });
   for (const a of shown) {
     t.push([
-      a.recipe + (a.kind === 'reference' ? ' (ref)' : a.kind === 'intermediate' ? ' (ckpt)' : ''),
+      a.recipe + KIND_SUFFIX[a.kind],
       (a.kind === 'reference' ? '' : diff.label(a.config)) || '–',
       String(a.x.n),
       fmtStat(a.x, (v) => fmtX(v, s)),
-      fmtStat(a.y, fmtScore),
+      fmtStat(a.y, y.format),
       a.onOverallFrontier ? 'frontier' : '',
     ]);
   }
@@ -75,15 +78,16 @@ export function frontierTable(report: ParetoReport): string {
 export function speedupTable(report: ParetoReport): string | null {
   if (!report.baseline || !report.speedups.length) return null;
   const s = displayScaleOf(report);
+  const y = yAxisInfo(report.y);
   const unit = `(${s.unit})`;
   const t = new Table({
-    head: ['recipe', 'level ×100', `${report.baseline} ${unit}`, `recipe ${unit}`, 'speedup', `${report.baseline} fit ${unit}`, `recipe fit ${unit}`, 'speedup (fit)'],
+    head: ['recipe', `level ${y.unitSuffix}`, `${report.baseline} ${unit}`, `recipe ${unit}`, 'speedup', `${report.baseline} fit ${unit}`, `recipe fit ${unit}`, 'speedup (fit)'],
     style: style(),
   });
   for (const sp of report.speedups) {
     t.push([
       sp.recipe,
-      `${fmtScore(sp.level)}${sp.levelSource === 'chosen' ? ' (chosen)' : ''}`,
+      `${y.format(sp.level)}${sp.levelSource === 'chosen' ? ' (chosen)' : sp.atBaselineBest ? ' (best)' : ''}`,
       fmtReach(sp.baselineInterp, s),
       fmtReach(sp.recipeInterp, s),
       fmtSpeedup(sp.speedupInterp, sp.speedupInterpBound),
@@ -95,15 +99,42 @@ export function speedupTable(report: ParetoReport): string | null {
   return t.toString();
 }
 
+/**
+ * The headline: each recipe's speedup at the baseline's best value (the baseline's time to its best ÷ the
+ * recipe's time to match it); no lines when there is no such row.
+ */
+export function headlineLines(report: ParetoReport): string[] {
+  const y = yAxisInfo(report.y);
+  const s = displayScaleOf(report);
+  const rows = report.speedups.filter((sp) => sp.atBaselineBest);
+  const first = rows[0];
+  if (!first) return [];
+  const at = `${report.baseline}'s best ${y.label} (${y.withUnit(first.level)}, reached at ${fmtReach(first.baselineInterp, s)} ${s.unit})`;
+  return [
+    `At ${at}:`,
+    ...rows.map((sp) =>
+      sp.speedupInterp === null
+        ? `  ${sp.recipe}: no speedup (${sp.recipeInterp.reached ? 'reached at zero cost' : sp.recipeInterp.reason})`
+        : `  ${sp.recipe}: ${fmtSpeedup(sp.speedupInterp, sp.speedupInterpBound)} faster (reaches it at ${fmtReach(sp.recipeInterp, s)} ${s.unit})` +
+          (sp.speedupFit === null ? '' : `; from the fits ${fmtSpeedup(sp.speedupFit, 'exact')}`),
+    ),
+  ];
+}
+
+/** The fitted curve's formula for a direction: rising to c1 (− c2·…) or falling to it (+ c2·…). */
+const fitFormula = (direction: ParetoReport['yDirection']): string => `y = c1 ${direction === 'lower' ? '+' : '−'} c2·exp(−(c3·t)^c4)`;
+
 /** One line per recipe: the fitted curve in display units, or why there is none. */
 export function fitLines(report: ParetoReport): string[] {
   const s = displayScaleOf(report);
+  const y = yAxisInfo(report.y);
   return report.fits.map((f) => {
     if (!f.ok) return `  ${f.recipe}: no fit (${f.reason})`;
     const c3 = f.c3 / s.factor;
+    const sign = (f.direction ?? 'higher') === 'lower' ? '+' : '−';
     return (
-      `  ${f.recipe}: y = ${fmtScore(f.c1)} − ${fmtScore(f.c2)}·exp(−(${fmtNumber(c3)}·t)^${f.c4.toFixed(2)})  ` +
-      `t in ${s.unit}; R² ${f.rSquared.toFixed(3)}, RMSE ${fmtScore(f.rmse)}, ${f.n} runs`
+      `  ${f.recipe}: y = ${y.format(f.c1)} ${sign} ${y.format(f.c2)}·exp(−(${fmtNumber(c3)}·t)^${f.c4.toFixed(2)})  ` +
+      `t in ${s.unit}; R² ${f.rSquared.toFixed(3)}, RMSE ${y.format(f.rmse)}, ${f.n} runs`
     );
   });
 }
@@ -111,7 +142,8 @@ export function fitLines(report: ParetoReport): string[] {
 /** Everything `mbench pareto` prints on stdout. */
 export function reportText(report: ParetoReport): string {
   const lines: string[] = [];
-  const what = `${report.y === 'score' ? 'average score' : report.y} vs ${report.x}`;
+  const y = yAxisInfo(report.y);
+  const what = `${y.label}${report.yDirection === 'lower' ? ' (lower is better)' : ''} vs ${report.x}`;
   lines.push(`Pareto frontier per recipe (${what}${report.sweep ? `, sweep ${report.sweep}` : ''}); 'frontier' = on the frontier over all recipes`);
   lines.push(frontierTable(report));
   const sp = speedupTable(report);
@@ -119,12 +151,13 @@ export function reportText(report: ParetoReport): string {
     lines.push('');
     lines.push(`Speedup vs ${report.baseline}: ${report.baseline}'s cost to reach each level ÷ the recipe's (interpolated along frontiers, and from fitted curves)`);
     lines.push(sp);
+    lines.push(...headlineLines(report));
   }
   const fitted = report.fits.filter((f) => f.ok);
   const unfitted = report.fits.filter((f) => !f.ok);
   if (fitted.length) {
     lines.push('');
-    lines.push('Fitted curves y = c1 − c2·exp(−(c3·t)^c4) (scores ×100):');
+    lines.push(`Fitted curves ${fitFormula(report.yDirection)} (${y.valuesNote}):`);
     lines.push(...fitLines({ ...report, fits: fitted }));
   }
   if (unfitted.length) {

@@ -10,11 +10,17 @@
  */
 
 /** The x axis: what a point costs. All are "less is better". */
+import type { Direction } from './direction.js';
+
 export const X_AXES = ['hours', 'cost', 'tokens', 'flops'] as const;
 export type XAxis = (typeof X_AXES)[number];
 
-/** Where a point came from. */
-export type PointKind = 'run' | 'intermediate' | 'reference';
+/**
+ * Where a point came from. 'random-init': a run with no pretraining (duration `0ba`: 0 steps, 0 tokens, zero
+ * time and cost) — the randomly initialised model's held-out MLM values and fine-tuning scores, drawn at x = 0
+ * as the start of its recipe's line.
+ */
+export type PointKind = 'run' | 'intermediate' | 'random-init' | 'reference';
 
 /** One run (or one reference row), in normalized units. `x`/`y` are the chosen axes; null = missing. */
 export interface ParetoPoint {
@@ -36,6 +42,9 @@ export interface ParetoPoint {
   score: number | null;
   /** Primary score per task (fraction). */
   tasks: Record<string, number>;
+  /** Held-out MLM loss (nats) and accuracy (fraction) at 15% masking after pretraining; null when not evaluated. */
+  mlmLoss: number | null;
+  mlmAccuracy: number | null;
   x: number | null;
   y: number | null;
 }
@@ -63,14 +72,19 @@ export interface Aggregate {
   y: Stat;
   hours: Stat | null;
   tasks: Record<string, Stat>;
+  /** Held-out MLM loss and accuracy over the seeds that have them (whatever the y axis). */
+  mlmLoss: Stat | null;
+  mlmAccuracy: Stat | null;
   onRecipeFrontier: boolean;
   onOverallFrontier: boolean;
 }
 
-/** y = c1 − c2·exp(−(c3·t)^c4), fitted to a recipe's aggregates. */
+/** y = c1 ∓ c2·exp(−(c3·t)^c4) (− when higher is better, + when lower is), fitted to a recipe's runs. */
 export interface SaturatingFit {
   recipe: string;
   ok: true;
+  /** Absent means 'higher' (the score axes; reports written before MLM axes existed). */
+  direction?: Direction;
   c1: number;
   c2: number;
   c3: number;
@@ -88,17 +102,19 @@ export interface FailedFit {
 }
 export type FitResult = SaturatingFit | FailedFit;
 
-/** When a recipe reaches a score level. `bound` = 'atMost' when its first frontier point is already above it. */
+/** When a recipe reaches a level. `bound` = 'atMost' when its first frontier point is already past it. */
 export type Reach =
   | { reached: true; x: number; bound: 'exact' | 'atMost'; extrapolated?: boolean }
   | { reached: false; reason: string };
 
 export interface Speedup {
   recipe: string;
-  /** The score level (fraction) the recipe is timed at. */
+  /** The y level (the axis's own units: fraction, or nats) the recipe is timed at. */
   level: number;
-  /** 'baseline' = a score on the baseline's frontier; 'chosen' = a --level. */
+  /** 'baseline' = a value on the baseline's frontier; 'chosen' = a --level. */
   levelSource: 'baseline' | 'chosen';
+  /** The level is the baseline's best value: this row is the headline speedup. */
+  atBaselineBest: boolean;
   baselineInterp: Reach;
   recipeInterp: Reach;
   /** baseline x / recipe x, by interpolation along the frontiers; null when either never reaches the level. */
@@ -112,7 +128,7 @@ export interface Speedup {
 
 export interface ReferenceRule {
   label: string;
-  /** Score (fraction). */
+  /** On the y axis, in its own units (a score as a fraction, a loss in nats). */
   y: number;
 }
 
@@ -126,8 +142,10 @@ export interface ParetoReport {
   schemaVersion: 1;
   sweep: string | null;
   x: XAxis;
-  /** 'score' or a task name. */
+  /** 'score', 'mlm-accuracy', 'mlm-loss' or a task name. */
   y: string;
+  /** Which way is better on y: 'lower' for mlm-loss, 'higher' otherwise. */
+  yDirection: Direction;
   baseline: string | null;
   includeIntermediate: boolean;
   recipes: string[];

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/version.js';
-import { realisticRuns, tempRoot, writeSweep, writeUnfinished } from './synthetic.js';
+import { mlmRuns, realisticRuns, tempRoot, writeMetrics, writeSweep, writeUnfinished } from './synthetic.js';
 
 const mbench = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/mbench.js'), ...args], { encoding: 'utf8' });
 
@@ -44,6 +44,29 @@ test('mbench pareto --plot --csv --json prints the frontier table and writes spe
   assert.equal(report.excluded.length, 1);
   assert.equal(readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n').length, 1 + 37 + 2);
   assert.match(r.stderr, /wrote 10 files to /);
+});
+
+test('mbench pareto --y mlm-loss --plot: the MLM frontier, the headline speedup, learning curves; unknown --y lists the axes', () => {
+  const root = tempRoot();
+  const runs = writeSweep(root, 'mlm', [...mlmRuns(), { recipe: 'bert', config: { size: 'tiny', duration: '900ba' }, wallSeconds: 1800, score: 0.5 }]);
+  // one run's learning curve, its last line torn
+  const run = runs.find((r) => r.recipe === 'mosaic' && r.config.duration === '450ba')!;
+  writeMetrics(root, 'mlm', run.id, [
+    { kind: 'eval', step: 0, evalLoss: 7.2, evalAccuracy: 0.01, maskedTokens: 900, evalSeconds: 0.1, time: 't' },
+    { kind: 'train', step: 1, loss: 7, tokens: 600, trainSeconds: 1.4 },
+    { kind: 'eval', step: 1, evalLoss: 7.1, evalAccuracy: 0.02, maskedTokens: 900, evalSeconds: 0.1, time: 't' },
+  ], '{"kind":"tr');
+  const r = mbench('pareto', root, '--y', 'mlm-loss', '--plot', '--csv');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /held-out MLM loss \(lower is better\) vs hours/);
+  assert.match(r.stdout, /At bert's best held-out MLM loss \(\d\.\d{3} nats, reached at 15 min\):\n  mosaic: 1\.\d\d× faster/);
+  assert.match(r.stderr, /1 of 17 runs excluded: 1 with no held-out MLM evaluation/);
+  const out = join(root, 'mlm', 'pareto');
+  for (const f of ['pareto.svg', 'curves.png', 'curves.svg', 'curves.vl.json', 'pareto.html', 'runs.csv', 'aggregates.csv']) assert.ok(existsSync(join(out, f)), `${f} written`);
+  assert.ok(readFileSync(join(out, 'pareto.svg'), 'utf8').includes('Held-out MLM loss (nats; lower is better)'));
+  const bad = mbench('pareto', root, '--y', 'mlm-los');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--y 'mlm-los' .*did you mean 'mlm-loss'.*use one of: score, mlm-accuracy, mlm-loss/);
 });
 
 test('no runs: a clear error and a non-zero exit, nothing written', () => {

@@ -23,7 +23,7 @@ const rejects = async (p: Promise<unknown>, re: RegExp) =>
 test('unknown --x or --y: errors naming the flag and the choices', async () => {
   const root = sweepRoot();
   await rejects(runPareto({ resultsDir: root, x: 'days' }), /--x 'days' is not an axis; use one of: hours, cost, tokens, flops/);
-  await rejects(runPareto({ resultsDir: root, y: 'glue' }), /--y 'glue' is neither 'score' nor a task .*use one of: score, acceptability, continuation, sentiment, spam/);
+  await rejects(runPareto({ resultsDir: root, y: 'glue' }), /--y 'glue' is neither 'score' nor a task .*use one of: score, mlm-accuracy, mlm-loss, acceptability, continuation, sentiment, spam/);
   await rejects(runPareto({ resultsDir: root, rules: ['oops'] }), /--rule 'oops' is not LABEL=SCORE/);
 });
 

@@ -1,5 +1,5 @@
 /** Synthetic run summaries for the pareto tests: written to a temp results folder, as real runs would be. */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../src/results/atomic.js';
@@ -15,6 +15,10 @@ export interface SyntheticRun {
   intermediateOf?: string | null;
   costUsd?: number | null;
   id?: string;
+  /** Held-out MLM loss (nats) and accuracy (fraction) after pretraining; absent = not evaluated. */
+  mlm?: { loss: number; accuracy: number };
+  /** Pretraining steps; default 100. 0 = a random-init run (see randomInitRun). */
+  steps?: number;
 }
 
 let counter = 0;
@@ -37,16 +41,16 @@ export function makeSummary(sweep: string, r: SyntheticRun): RunSummary {
     spec: {},
     params: 1000,
     pretrain: {
-      steps: 100,
-      samples: 1000,
+      steps: r.steps ?? 100,
+      samples: (r.steps ?? 100) * 10,
       tokens: r.wallSeconds * 1000,
       wallSeconds: r.wallSeconds,
       flops: r.wallSeconds * 1e9,
       tokensPerSecond: 1000,
       mfu: null,
       finalLoss: 3,
-      evalLoss: null,
-      evalAccuracy: null,
+      evalLoss: r.mlm?.loss ?? null,
+      evalAccuracy: r.mlm?.accuracy ?? null,
       backend: 'cpu',
       device: 'test',
       devices: 1,
@@ -113,4 +117,43 @@ export function realisticRuns(): SyntheticRun[] {
     }
   }
   return runs;
+}
+
+/**
+ * A random-init run as the runner writes it for duration `0ba`: no pretraining (0 steps, tokens, seconds, FLOPs,
+ * dollars), the initial model's held-out MLM values and its fine-tuning scores.
+ */
+export function randomInitRun(recipe: string, r: { seed?: number; score: number | null; tasks?: Record<string, number>; mlm?: { loss: number; accuracy: number }; config?: Record<string, string | number | boolean> }): SyntheticRun {
+  return { recipe, seed: r.seed, config: { ...(r.config ?? {}), duration: '0ba' }, wallSeconds: 0, steps: 0, score: r.score, tasks: r.tasks, mlm: r.mlm, costUsd: 0 };
+}
+
+/**
+ * A small MLM study: bert and mosaic, a random-init run and three durations, two seeds each. Held-out loss
+ * falls from 7.2 nats (random init, both recipes) towards 2.2 (bert) / 2.0 (mosaic); accuracy rises from 0.01.
+ * Mosaic steps are 1.4× faster. Fine-tuning scores hover at chance (0.5 ± 0.01), as at micro scale.
+ */
+export function mlmRuns(): SyntheticRun[] {
+  const runs: SyntheticRun[] = [];
+  const recipes = [
+    { recipe: 'bert', secondsPerStep: 2, loss: (t: number) => 2.2 + 5 * Math.exp(-Math.pow(t / 400, 0.8)), acc: (t: number) => 0.45 - 0.44 * Math.exp(-Math.pow(t / 500, 0.9)) },
+    { recipe: 'mosaic', secondsPerStep: 1.4, loss: (t: number) => 2.0 + 5.2 * Math.exp(-Math.pow(t / 300, 0.8)), acc: (t: number) => 0.48 - 0.47 * Math.exp(-Math.pow(t / 380, 0.9)) },
+  ];
+  for (const { recipe, secondsPerStep, loss, acc } of recipes) {
+    for (const seed of [1, 2]) {
+      const jitter = 0.004 * (seed - 1.5);
+      runs.push(randomInitRun(recipe, { seed, config: { size: 'tiny' }, score: 0.5 + jitter, mlm: { loss: loss(0) + jitter, accuracy: acc(0) } }));
+      for (const steps of [50, 150, 450]) {
+        const wallSeconds = steps * secondsPerStep * (1 + 0.01 * (seed - 1.5));
+        runs.push({ recipe, seed, steps, config: { size: 'tiny', duration: `${steps}ba` }, wallSeconds, score: 0.5 - jitter, mlm: { loss: loss(wallSeconds) + jitter, accuracy: acc(wallSeconds) - jitter } });
+      }
+    }
+  }
+  return runs;
+}
+
+/** Appends metrics.jsonl lines to a run's folder; `torn` ends the file in the middle of one more line. */
+export function writeMetrics(root: string, sweep: string, id: string, lines: object[], torn?: string): void {
+  const dir = join(root, sweep, id);
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, 'metrics.jsonl'), lines.map((l) => JSON.stringify(l) + '\n').join('') + (torn ?? ''));
 }

@@ -6,7 +6,11 @@
  * (the report, tables, CSV and JSON keep the true intervals; only the drawing is clipped, and says so).
  */
 
-/** Scores (×100 in the charts) are fractions in [−1, 1]: Matthews correlation can be negative, nothing exceeds 1. */
+/**
+ * Scores (×100 in the charts) are fractions in [−1, 1]: Matthews correlation can be negative, nothing exceeds 1.
+ * Other y axes bring their own range (../axes.ts `valid`: accuracy 0…100, loss 0…∞). Every axis is linear and
+ * the x axis starts at zero, so random-init points (x = 0) need no special case; no scale here is logarithmic.
+ */
 export const SCORE_RANGE: readonly [number, number] = [-100, 100];
 
 /** Headroom around the points: this fraction of their span, at least `MIN_HEADROOM` display units. */
@@ -32,7 +36,7 @@ export function drawRange(
   valid: readonly [number, number] = SCORE_RANGE,
 ): DrawRange {
   const finite = points.filter(Number.isFinite);
-  if (!finite.length) return { lo: valid[0], hi: valid[1], clipped: false };
+  if (!finite.length) return { lo: valid[0], hi: Number.isFinite(valid[1]) ? valid[1] : valid[0] + 1, clipped: false };
   const pLo = Math.min(...finite);
   const pHi = Math.max(...finite);
   const span = Math.max(pHi - pLo, 2 * MIN_HEADROOM);

@@ -50,13 +50,15 @@ function offlineSpec(spec: TopLevelSpec): TopLevelSpec {
 export interface HtmlChart {
   id: string;
   spec: TopLevelSpec;
+  /** A heading above the chart, e.g. 'Learning curves'. */
+  heading?: string;
 }
 
 export function htmlPage(title: string, charts: HtmlChart[], reportText: string): string {
   const libs = bundles()
     .map((js) => `<script>${scriptSafe(js)}</script>`)
     .join('\n');
-  const divs = charts.map((c) => `<div class="chart" id="${c.id}"></div>`).join('\n');
+  const divs = charts.map((c) => `${c.heading ? `<h2>${escapeHtml(c.heading)}</h2>\n` : ''}<div class="chart" id="${c.id}"></div>`).join('\n');
   const embeds = charts
     .map((c) => `vegaEmbed(${jsonForScript('#' + c.id)}, ${jsonForScript(offlineSpec(c.spec))}, opts).catch(show);`)
     .join('\n');

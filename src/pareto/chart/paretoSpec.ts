@@ -1,11 +1,12 @@
 /**
- * Stage 4b: the main chart, after MosaicBERT's Figure 1 — score vs pretraining time (or cost), one coloured
+ * Stage 4b: the main chart, after MosaicBERT's Figure 1 — score (or held-out MLM accuracy / loss) vs
+ * pretraining time (or cost), each recipe's line starting at its random-init point when there is one, one coloured
  * line per recipe through its Pareto frontier, a 95% CI band over pretraining seeds around it, every
  * configuration as a point (dominated ones faint, intermediate checkpoints and reference points in their own
  * shapes), the overall frontier as a grey staircase under everything, and dotted reference rules.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { yTitle } from '../axes.js';
+import { isMlmAxis, yAxisInfo } from '../axes.js';
 import type { ParetoReport } from '../types.js';
 import { chartData, KIND_LABEL, type ChartData } from './data.js';
 import { CLIPPED_NOTE } from './domain.js';
@@ -22,13 +23,13 @@ const AXIS_TITLES: Record<ParetoReport['x'], string> = {
 };
 
 /** Colour by recipe in legend order (baseline first), the same colour in every chart; `only` limits the legend. */
-export function colorScale(data: ChartData, only?: ReadonlySet<string>) {
+export function colorScale(data: Pick<ChartData, 'recipes'>, only?: ReadonlySet<string>) {
   const shown = data.recipes.filter((r) => !only || only.has(r));
   return { domain: shown, range: shown.map((r) => PALETTE[data.recipes.indexOf(r) % PALETTE.length]!) };
 }
 
 /** The colour channel; legend symbols opaque although bands are faint. */
-export function colorEncoding(data: ChartData, only?: ReadonlySet<string>) {
+export function colorEncoding(data: Pick<ChartData, 'recipes'>, only?: ReadonlySet<string>) {
   const scale = colorScale(data, only);
   return {
     field: 'recipe',
@@ -57,7 +58,8 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
   // y from the points with headroom (./domain.ts), not from the CIs: bands and bars beyond it are clipped
   const yScale = { domain: [data.yRange.lo, data.yRange.hi], zero: false, nice: false };
   // about one label per 50 px: d3 would pick 0.5-steps (15 labels) on a 7-point range
-  const yField = { field: 'y', type: 'quantitative' as const, title: yTitle(report.y), scale: yScale, axis: { tickCount: 8 } };
+  const yAxis = yAxisInfo(report.y);
+  const yField = { field: 'y', type: 'quantitative' as const, title: yAxis.title, scale: yScale, axis: { tickCount: 8 } };
   const yBand = { field: 'bandLo', type: 'quantitative' as const, scale: yScale };
   const color = colorEncoding(data);
   const seeds = Math.max(...data.rows.map((r) => r.n));
@@ -67,6 +69,9 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
       : 'One pretraining seed per point (no confidence interval).',
     ...(data.yRange.clipped ? [CLIPPED_NOTE] : []),
     `Lines join each recipe's Pareto frontier; grey staircase = frontier over all recipes${report.baseline ? `; baseline: ${report.baseline}` : ''}.`,
+    ...(isMlmAxis(report.y) ? ['Held-out MLM: the masked tokens of held-out text at 15% masking, evaluated after pretraining.'] : []),
+    ...(report.yDirection === 'lower' ? ['Lower is better: the frontier falls with cost.'] : []),
+    ...(data.rows.some((r) => r.kind === KIND_LABEL['random-init']) ? ['Squares at 0: random init (no pretraining), where each line starts.'] : []),
   ];
   const tooltip = [
     { field: 'recipe', title: 'recipe' },
@@ -74,9 +79,9 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
     { field: 'kind', title: 'source' },
     { field: 'n', title: 'seeds' },
     { field: 'x', title: data.scale.title, format: '.4~g' },
-    { field: 'y', title: 'score ×100', format: '.2f' },
-    { field: 'yLo', title: 'CI low', format: '.2f' },
-    { field: 'yHi', title: 'CI high', format: '.2f' },
+    { field: 'y', title: yAxis.short, format: yAxis.tooltipFormat },
+    { field: 'yLo', title: 'CI low', format: yAxis.tooltipFormat },
+    { field: 'yHi', title: 'CI high', format: yAxis.tooltipFormat },
     { field: 'xLo', title: `${AXIS_TITLES[report.x]} CI low`, format: '.4~g' },
     { field: 'xHi', title: `${AXIS_TITLES[report.x]} CI high`, format: '.4~g' },
   ];
@@ -84,7 +89,7 @@ export function paretoSpec(report: ParetoReport, data: ChartData = chartData(rep
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `Score vs pretraining ${AXIS_TITLES[report.x]}${report.sweep ? ` — ${report.sweep}` : ''}`,
+      text: `${yAxis.heading} vs pretraining ${AXIS_TITLES[report.x]}${report.sweep ? ` — ${report.sweep}` : ''}`,
       subtitle,
     },
     width: CHART_WIDTH,

@@ -11,6 +11,7 @@ export const PALETTE = ['#4c78a8', '#e45756', '#54a24b', '#f58518', '#b279a2', '
 export const SHAPES: Record<string, string> = {
   'full schedule': 'circle',
   'intermediate checkpoint': 'diamond',
+  'random init': 'square',
   reference: 'cross',
 };
 

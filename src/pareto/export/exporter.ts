@@ -3,9 +3,11 @@
  * (and the charts, built once and shared), return the files to write. Writing is the caller's job.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { curvesSpec } from '../chart/curvesSpec.js';
 import { chartData } from '../chart/data.js';
 import { paretoSpec } from '../chart/paretoSpec.js';
 import { tasksSpec } from '../chart/tasksSpec.js';
+import type { RunCurve } from '../curves.js';
 import type { ParetoReport } from '../types.js';
 
 export interface OutputFile {
@@ -15,12 +17,15 @@ export interface OutputFile {
 }
 
 export interface NamedChart {
-  /** File stem: `pareto`, `tasks`. */
+  /** File stem: `pareto`, `tasks`, `curves`. */
   name: string;
   spec: TopLevelSpec;
 }
 
-/** What exporters share: the report, its text tables, and the charts (specs built once, SVG rendered once). */
+/**
+ * What exporters share: the report, its text tables, the runs' learning curves (stage 1b; empty when not
+ * loaded), and the charts built from them (specs built once, SVG rendered once).
+ */
 export class ExportContext {
   private svgs = new Map<string, Promise<string>>();
   readonly charts: NamedChart[];
@@ -28,10 +33,16 @@ export class ExportContext {
   constructor(
     readonly report: ParetoReport,
     readonly text: string,
+    readonly curves: readonly RunCurve[] = [],
   ) {
     const data = chartData(report);
     const tasks = tasksSpec(report, data);
-    this.charts = [{ name: 'pareto', spec: paretoSpec(report, data) }, ...(tasks ? [{ name: 'tasks', spec: tasks }] : [])];
+    const learning = curvesSpec(report, curves);
+    this.charts = [
+      { name: 'pareto', spec: paretoSpec(report, data) },
+      ...(tasks ? [{ name: 'tasks', spec: tasks }] : []),
+      ...(learning ? [{ name: 'curves', spec: learning }] : []),
+    ];
   }
 
   svg(chart: NamedChart): Promise<string> {

@@ -1,6 +1,13 @@
-/** HTML export: one offline page with every chart (interactive) and the text tables. */
+/** HTML export: one offline page with every chart (interactive) under its heading, and the text tables. */
 import { htmlPage } from '../chart/html.js';
 import type { Exporter } from './exporter.js';
+
+/** Each chart's heading on the page, by file stem. */
+export const CHART_HEADINGS: Record<string, string> = {
+  pareto: 'Pareto frontier',
+  tasks: 'Per-task scores',
+  curves: 'Learning curves (held-out MLM loss and accuracy)',
+};
 
 export const htmlExporter: Exporter = {
   format: 'html',
@@ -9,7 +16,7 @@ export const htmlExporter: Exporter = {
       name: 'pareto.html',
       data: htmlPage(
         `mbench pareto${ctx.report.sweep ? ` — ${ctx.report.sweep}` : ''}`,
-        ctx.charts.map((c) => ({ id: `chart-${c.name}`, spec: c.spec })),
+        ctx.charts.map((c) => ({ id: `chart-${c.name}`, spec: c.spec, heading: CHART_HEADINGS[c.name] })),
         ctx.text,
       ),
     },
