@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadSweep } from '../config/expand.js';
 import { UserError } from '../errors.js';
-import { DEFAULT_RESULTS_ROOT } from '../results/store.js';
+import { DEFAULT_RESULTS_ROOT, sweepDir } from '../results/store.js';
 import { handler } from './common.js';
 import { plannedRuns, prepareRuns } from '../launch/prepare.js';
 import { planTable } from '../launch/planTable.js';
@@ -96,10 +96,24 @@ export const command: CommandModule<object, Args> = {
     if (failed || done < runs.length) return 1;
     if (args.plot) {
       const { runPareto } = await import('../pareto/index.js');
-      const out = await runPareto({ resultsDir: root, sweep: plan.sweep.name, baseline: plan.sweep.baseline, plot: true, csv: true, onProgress: (l) => process.stderr.write(l + '\n') });
-      process.stdout.write(out.text + '\n');
-      for (const w of out.warnings) process.stderr.write(`mbench: warning: ${w}\n`);
-      if (out.outDir) process.stderr.write(`wrote ${out.files.length} files to ${out.outDir}\n`);
+      const base = { resultsDir: root, sweep: plan.sweep.name, baseline: plan.sweep.baseline, plot: true, csv: true, onProgress: (l: string) => process.stderr.write(l + '\n') };
+      // What pretraining bought, measured directly (held-out MLM accuracy, every train run has it), then the
+      // downstream score when the sweep fine-tunes; each into its own folder.
+      const axes = [
+        ...(plan.runs.some((r) => r.runner === 'train') ? [{ y: 'mlm-accuracy', outDir: join(sweepDir(root, plan.sweep.name), 'pareto-mlm-accuracy') }] : []),
+        ...(plan.runs.some((r) => r.finetune) || !plan.runs.some((r) => r.runner === 'train') ? [{ y: 'score' }] : []),
+      ];
+      for (const axis of axes) {
+        const out = await runPareto({ ...base, ...axis }).catch((err: unknown) => {
+          if (axis.y !== 'mlm-accuracy' || !(err instanceof UserError)) throw err;
+          process.stderr.write(`mbench: warning: no MLM-accuracy chart: ${err.message}\n`); // e.g. evalSamples: 0
+          return null;
+        });
+        if (!out) continue;
+        process.stdout.write(out.text + '\n');
+        for (const w of out.warnings) process.stderr.write(`mbench: warning: ${w}\n`);
+        if (out.outDir) process.stderr.write(`wrote ${out.files.length} files to ${out.outDir}\n`);
+      }
     }
     printShare();
     return 0;
