@@ -114,7 +114,7 @@ export function modelCard(f: CardFacts): string {
   const steps = f.totalSteps !== null ? `${f.step} of ${f.totalSteps}` : `${f.step}`;
   const rows: Array<[string, string]> = [
     ['recipe', `\`${f.recipe}\`: ${featureText(f.features)}`],
-    ['size', `\`${f.size}\`: ${f.layers} layers, hidden ${f.hidden}, ${f.heads} heads, feed-forward ${f.intermediate}; ${grouped(f.parameters)} parameters`],
+    ['size', `\`${f.size}\`: ${f.layers} layer${f.layers === 1 ? '' : 's'}, hidden ${f.hidden}, ${f.heads} heads, feed-forward ${f.intermediate}; ${grouped(f.parameters)} parameters`],
     ['tokenizer', `${f.tokenizer.name} (${f.tokenizer.kind === 'word' ? 'word-level' : 'WordPiece'}, ${grouped(f.tokenizer.size)} tokens; ${grouped(f.vocabRows)} embedding rows)`],
     ['pretraining steps', `${steps}${f.finished ? ' (finished)' : ' (an intermediate checkpoint)'}`],
     ['tokens seen', or(f.tokens, grouped)],

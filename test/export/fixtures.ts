@@ -24,9 +24,9 @@ export interface FixtureShape {
   maxSeqLen?: number;
 }
 
-/** A small model of `recipe` on the built-in vocabulary (337 tokens), with feature overrides. */
-export function fixtureConfig(recipe: 'bert' | 'mosaic', shape: FixtureShape, features: Partial<ModelFeatures> = {}): ModelConfig {
-  const base = buildModelConfig({ recipe, size: 'tiny', vocabSize: builtinTokenizer().vocabSize, maxSeqLen: shape.maxSeqLen ?? 24, features });
+/** A small model of `recipe` on the built-in vocabulary (337 tokens, unless told), with feature overrides. */
+export function fixtureConfig(recipe: 'bert' | 'mosaic', shape: FixtureShape, features: Partial<ModelFeatures> = {}, vocabSize = builtinTokenizer().vocabSize): ModelConfig {
+  const base = buildModelConfig({ recipe, size: 'tiny', vocabSize, maxSeqLen: shape.maxSeqLen ?? 24, features });
   return { ...base, hidden: shape.hidden, heads: shape.heads, intermediate: shape.intermediate, layers: shape.layers ?? 2 };
 }
 
@@ -58,14 +58,21 @@ export function checkpointArrays(model: Encoder): NamedArray[] {
 }
 
 /** Writes `<runDir>/checkpoints/step-<step>.ckpt` of `model` and returns its path. */
-export function writeFixtureCheckpoint(runDir: string, recipe: string, model: Encoder, step = 7, progress: Partial<{ tokens: number; trainSeconds: number; evalLoss: number | null; evalAccuracy: number | null }> = {}): string {
+export function writeFixtureCheckpoint(
+  runDir: string,
+  recipe: string,
+  model: Encoder,
+  step = 7,
+  progress: Partial<{ tokens: number; trainSeconds: number; evalLoss: number | null; evalAccuracy: number | null }> = {},
+  tokenizerId = builtinTokenizer().id,
+): string {
   const dir = join(runDir, 'checkpoints');
   mkdirSync(dir, { recursive: true });
   return writeCheckpoint(
     dir,
     {
       mbenchVersion: '0.1.0', createdAt: '2026-01-01T00:00:00Z', step, totalSteps: 10, finished: false, recipe, model: model.config,
-      tokenizerId: builtinTokenizer().id, training: { batchSize: 4 }, seed: 1, rng: { scheme: 'keyed-splitmix32', seed: 1, step },
+      tokenizerId, training: { batchSize: 4 }, seed: 1, rng: { scheme: 'keyed-splitmix32', seed: 1, step },
       cursor: { epoch: 0, position: 0, seed: 1 },
       progress: { samples: 28, tokens: 321, trainSeconds: 4.5, flops: 1e6, lastLoss: 5.5, evalLoss: 5.25, evalAccuracy: 0.125, ...progress },
     },
