@@ -17,12 +17,12 @@ export const command: CommandModule<object, Args> = {
     y
       .usage(
         'mbench export CHECKPOINT --format hf --out DIR\n\n' +
-          'CHECKPOINT is a checkpoint file (…/checkpoints/step-*.ckpt) or a run folder (mbench pretrain --out DIR, or\n' +
-          'results/<sweep>/<run>), whose newest checkpoint that verifies is used. DIR gets model.safetensors, config.json,\n' +
-          'vocab.txt, tokenizer_config.json, special_tokens_map.json and a model card README.md (numbers from the run\'s\n' +
-          'summary.json when there is one). bert-style models (learned positions, GELU MLP) load as transformers\'\n' +
-          'BertForMaskedLM; mosaic-style ones (ALiBi, GeGLU) in MosaicBERT\'s layout, which needs its custom code\n' +
-          '(bert_layers.py, see the card). Other feature mixes are refused. DIR must not exist or be empty; it appears\n' +
+          'CHECKPOINT is a checkpoint file (…/checkpoints/step-*.ckpt) or a run folder (mbench pretrain --out DIR, or ' +
+          'results/<sweep>/<run>), whose newest checkpoint that verifies is used. DIR gets model.safetensors, config.json, ' +
+          'vocab.txt, tokenizer_config.json, special_tokens_map.json and a model card README.md (numbers from the run\'s ' +
+          'summary.json when there is one). bert-style models (learned positions, GELU MLP) load as transformers\' ' +
+          'BertForMaskedLM; mosaic-style ones (ALiBi, GeGLU) in MosaicBERT\'s layout, which needs its custom code ' +
+          '(bert_layers.py, see the card). Other feature mixes are refused. DIR must not exist or be empty; it appears ' +
           'complete or not at all. docs/export.md has the details.',
       )
       .positional('checkpoint', { type: 'string', demandOption: true, describe: 'a checkpoint file or a run folder' })
