@@ -24,7 +24,8 @@ export function markdownCell(text: string): string {
 
 function row(c: CaseComparison): string {
   const o = outcomeOf(c);
-  const name = `\`${c.name.replace(/`/g, "'")}\``;
+  // GFM splits cells at a pipe even inside a code span unless it is escaped there too.
+  const name = `\`${c.name.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
   if (c.state === 'compared') {
     const verdict = o === 'slower' ? '**slower**' : o;
     return `| ${MARK[o]} | ${name} | ${ratioText(c.baselineRatio)} | ${ratioText(c.currentRatio)} | ${percent(c.change)} | ${percent(c.changeLow)} … ${percent(c.changeHigh)} | ${verdict} |`;
