@@ -48,7 +48,7 @@ export function encodeSafetensors(tensors: readonly SafeTensor[], metadata: Reco
   const pad = (ALIGN - (json.length % ALIGN)) % ALIGN;
   if (pad > 0) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
   const dataBytes = tensors.reduce((n, t) => n + t.data.length * 4, 0);
-  const out = Buffer.alloc(8 + json.length + dataBytes);
+  const out = Buffer.allocUnsafe(8 + json.length + dataBytes); // every byte is written below
   out.writeBigUInt64LE(BigInt(json.length), 0);
   json.copy(out, 8);
   let at = 8 + json.length;
