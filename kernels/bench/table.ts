@@ -25,8 +25,8 @@ function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '—';
 }
 
-/** A ratio to 3 significant digits: 0.0512, 7.23, 315. */
-function ratioText(value: number): string {
+/** A ratio to 3 significant digits: 0.0512, 7.23, 315 (also used by report/). */
+export function ratioText(value: number): string {
   return Number.isFinite(value) ? (value >= 100 ? value.toFixed(0) : value.toPrecision(3)) : '—';
 }
 
@@ -88,7 +88,8 @@ export function backendsTable(records: KernelRecord[]): string {
 ${table.toString()}`;
 }
 
-function percent(x: number): string {
+/** A relative change as +12.3% or −4.0% (also used by report/). */
+export function percent(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? '+∞' : '−∞';
   return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
 }

@@ -17,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'kernels', describe: 'Measure kernel throughput (table, JSON) and check for regressions against a baseline', load: () => import('./kernels.js') },
   { name: 'pretrain', describe: 'Pretrain one encoder (masked-language modelling); rerun the same command to resume after a crash', load: () => import('./pretrain.js') },
   { name: 'finetune', describe: 'Fine-tune a pretrained checkpoint on micro-GLUE (offline) or GLUE and print per-task scores and the average', load: () => import('./finetune.js') },
+  { name: 'export', describe: 'Export a pretrained checkpoint for Hugging Face transformers: safetensors weights, config, tokenizer files, model card', load: () => import('./export.js') },
   { name: 'data', describe: 'Prepare corpora and token caches; check a GLUE folder', load: () => import('./data.js') },
   { name: 'status', describe: 'Show each run of a sweep: done / running / failed / partial / pending, with scores so far', load: () => import('./status.js') },
   { name: 'run', describe: 'Run one run of a sweep: the folder `mbench sweep` prepared (executors call this; you rarely need to)', load: () => import('./run.js') },

@@ -9,6 +9,8 @@ import { allCases, defaultCases, filterCases } from '../../kernels/bench/registr
 import { measureKernels, repeatWork } from '../../kernels/bench/suite.js';
 import { backendsTable, resultsTable, shapeText, verdictTable } from '../../kernels/bench/table.js';
 import type { KernelRecord } from '../../kernels/bench/types.js';
+import { parseReportRequests, REPORT_FORMATS } from '../../kernels/bench/report/index.js';
+import { checkReportRequests, writeReports } from './kernels-report.js';
 
 const defaultSettings = { timeMs: 500, rounds: 10 };
 
@@ -25,6 +27,7 @@ interface KernelsArgs {
   all: boolean;
   'plant-slowdown'?: string;
   'other-device': 'fail' | 'warn';
+  report?: string[];
 }
 
 /** '10%' or '0.1' → 0.1. */
@@ -57,6 +60,11 @@ export const command: CommandModule<object, KernelsArgs> = {
         describe:
           'with --compare, when the baseline was measured on another device: fail on a regression as usual, or only warn (a ratio to the calibration matmul also moves with the CPU, e.g. memory-bound kernels on a CPU with other bandwidth)',
       })
+      .option('report', {
+        type: 'string',
+        array: true,
+        describe: `CI reports (${REPORT_FORMATS.join(', ')}), each format followed by its FILE: github = Markdown verdicts appended to $GITHUB_STEP_SUMMARY when set (else FILE, else stdout); junit FILE = JUnit XML, a <failure> per regression; json FILE = github-action-benchmark customSmallerIsBetter entries; '-' = stdout`,
+      })
       .option('save-baseline', { type: 'string', describe: 'write the results as a baseline (default path results/kernels/baseline-<backend>.json)' })
       .option('all', { type: 'boolean', default: false, describe: 'also run the slow cases (over a second a call on wasm, e.g. mlm-head-loss/base)' })
       .option('list', { type: 'boolean', default: false, describe: 'list the cases (after --filter) and exit' })
@@ -64,12 +72,15 @@ export const command: CommandModule<object, KernelsArgs> = {
       .example('$0 kernels', 'every case on wasm, about a minute')
       .example('$0 kernels --filter attention --time 2000', 'attention cases only, longer')
       .example('$0 kernels --backend wasm,native', 'both backends side by side, with native vs wasm speed')
-      .example('$0 kernels --compare results/kernels/baseline-wasm.json --threshold 10%', 'the CI regression check'),
+      .example('$0 kernels --compare results/kernels/baseline-wasm.json --threshold 10%', 'the CI regression check')
+      .example('$0 kernels --compare results/kernels/baseline-wasm.json --report github --report junit kernels.xml', 'the check with a job summary and a JUnit file'),
   handler: handler(async (args: KernelsArgs) => {
     // 1. Validate everything a user can get wrong before spending a minute measuring.
     if (args.time !== undefined && !(args.time > 0)) throw new UserError(`--time ${args.time} must be a positive number of milliseconds`);
     if (args.rounds !== undefined && (!Number.isInteger(args.rounds) || args.rounds < 2)) throw new UserError(`--rounds ${args.rounds} must be an integer ≥ 2`);
     const threshold = parseThreshold(args.threshold);
+    const reports = parseReportRequests(args.report ?? []);
+    checkReportRequests(reports, args.compare);
     let cases = args.all || args.filter !== undefined ? filterCases(allCases(), args.filter) : defaultCases();
     if (args['plant-slowdown'] !== undefined) {
       const slowed = new Set(filterCases(cases, args['plant-slowdown']).map((c) => c.name));
@@ -84,7 +95,7 @@ export const command: CommandModule<object, KernelsArgs> = {
     backends.forEach(checkBackendName);
     if (new Set(backends).size !== backends.length) throw new UserError(`--backend ${args.backend} names a backend twice`);
     if (backends.length > 1) {
-      const single = (['compare', 'save-baseline', 'json'] as const).filter((k) => args[k] !== undefined);
+      const single = (['compare', 'save-baseline', 'json', 'report'] as const).filter((k) => args[k] !== undefined);
       if (single.length) throw new UserError(`--${single[0]} works with one backend at a time; drop it or give --backend one name`);
       return sideBySide(backends, cases, { timeMs: args.time ?? defaultSettings.timeMs, rounds: args.rounds ?? defaultSettings.rounds });
     }
@@ -120,11 +131,14 @@ export const command: CommandModule<object, KernelsArgs> = {
       saveRecord(path, record);
       process.stderr.write(`kernels: baseline written to ${path}\n`);
     }
-    if (baseline) {
+    const comparison = baseline ? compareResults(baseline.cases, record.cases, { threshold, confidence: 0.95 }) : null;
+    const enforced = !(baseline && baseline.device !== record.device && args['other-device'] === 'warn');
+    const reportOf = { record, comparison, baseline: baseline ? { path: args.compare!, device: baseline.device } : null, enforced };
+    if (baseline && comparison) {
       if (baseline.device !== record.device) process.stderr.write(`kernels: note: baseline was measured on ${baseline.device}; ratios still compare\n`);
-      const comparison = compareResults(baseline.cases, record.cases, { threshold, confidence: 0.95 });
       process.stdout.write(`\ncompared with ${args.compare}\n${verdictTable(comparison)}\n`);
-      if (comparison.regressed && baseline.device !== record.device && args['other-device'] === 'warn') {
+      writeReports(reports, reportOf, (line) => process.stderr.write(line + '\n'));
+      if (comparison.regressed && !enforced) {
         process.stderr.write(
           `kernels: warning: the slower verdicts compare ${record.device} with a baseline from ${baseline.device}; ` +
             `not failing (--other-device warn). Record a baseline on this machine to check it: --save-baseline\n`,
@@ -133,6 +147,7 @@ export const command: CommandModule<object, KernelsArgs> = {
       }
       return comparison.regressed ? 1 : 0;
     }
+    writeReports(reports, reportOf, (line) => process.stderr.write(line + '\n'));
     return 0;
   }),
 };
