@@ -1,5 +1,6 @@
 // `npm run build` (and `npm install`, through `prepare`): compiles bin/, src/ and kernels/ to dist/ with tsc
-// (tsconfig.build.json), then copies beside the compiled code the files it loads by a path relative to itself.
+// (tsconfig.build.json), copies beside the compiled code the files it loads by a path relative to itself, and
+// writes dist/vendor: what mbench cuts or bundles out of the installed tfjs packages (src/engine/vendor.ts).
 // bin/mbench.js runs dist/bin/mbench.js, so every command, and every run a sweep starts, runs compiled
 // JavaScript with no TypeScript loader. Plain JavaScript, so it runs before anything is compiled.
 // Any failure exits non-zero with the reason: a half-built dist/ must not pass for a built one.
@@ -7,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -45,4 +46,12 @@ for (const file of ASSETS) {
   cpSync(join(root, file), join(dist, file));
 }
 
-process.stdout.write(`build: dist/ ready (${ASSETS.length} assets copied)\n`);
+// 4. Vendor files, by the compiled module that also finds them at run time.
+try {
+  const { buildVendorFiles } = await import(pathToFileURL(join(dist, 'src/engine/vendor.js')).href);
+  await buildVendorFiles();
+} catch (err) {
+  fail(`dist/vendor: ${err?.stack ?? err}`);
+}
+
+process.stdout.write(`build: dist/ ready (${ASSETS.length} assets copied, dist/vendor written)\n`);

@@ -16,10 +16,8 @@ function findPackageRoot(from: string): string {
   }
 }
 
-/** Files `npm run build` generates beside the compiled code (scripts/build.mjs): dist/vendor/<name>. */
-export function builtFile(name: string): string {
-  return join(repoRoot, 'dist', 'vendor', name);
-}
+/** Where `npm run build` puts the files it cuts out of installed packages (src/engine/vendor.ts). */
+export const vendorDir: string = join(repoRoot, 'dist', 'vendor');
 
 export const mbenchVersion: string = (
   JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError, checkName } from '../errors.js';
 import { registerFusedClipping } from '../train/adamw.js';
-import { registerAllGradients } from '../train/gradients.js';
+import { registerAllGradients } from './gradients.js';
 import { wasmAdamW, wasmSumSquares } from '../../kernels/wasm-adamw.js';
 import { deviceInfo, type DeviceInfo } from './device.js';
 import { prepareWasmThreads, wasmThreadCount, wasmThreads } from './wasm-threads.js';

@@ -20,7 +20,7 @@ import { DEFAULT_ADAMW, type AdamWConfig } from './adamw.js';
 import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgress } from './checkpoint.js';
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';
-import { registerAllGradients } from './gradients.js';
+import { registerAllGradients } from '../engine/gradients.js';
 import { maskTokens } from './masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { AdamWOptimizer } from '../../src/train/optimizer.js';
 import { DEFAULT_ADAMW } from '../../src/train/adamw.js';
-import { registerAllGradients } from '../../src/train/gradients.js';
+import { registerAllGradients } from '../../src/engine/gradients.js';
 
 await tf.setBackend('cpu');
 await registerAllGradients();
