@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias } from '../../kernels/attention.js';
-import { dropout, mixSeed } from '../../kernels/dropout.js';
+import { dropout } from '../../kernels/dropout.js';
+import { mixSeed } from '../random.js';
 import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import { gelu } from '../../kernels/gelu.js';
 import { layerNorm } from '../../kernels/layernorm.js';

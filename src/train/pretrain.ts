@@ -24,7 +24,7 @@ import { registerAllGradients } from '../engine/gradients.js';
 import { maskTokens } from './masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
-import { seedFor, streamFor } from './rng.js';
+import { seedFor, streamFor } from '../random.js';
 import { learningRate, type LrSchedule } from './schedule.js';
 import { approximateTrainFlops, modelFlopsUtilisation, tokensPerSecond } from './throughput.js';
 import type { MetricsRecord, ProgressEvent, TrainableMlm } from './types.js';
