@@ -15,7 +15,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError, checkName } from '../errors.js';
-import { registerFusedClipping } from '../train/adamw.js';
+import { registerFusedClipping } from '../../kernels/adamw.js';
 import { registerAllGradients } from './gradients.js';
 import { wasmAdamW, wasmSumSquares } from '../../kernels/wasm-adamw.js';
 import { deviceInfo, type DeviceInfo } from './device.js';

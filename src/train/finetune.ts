@@ -10,7 +10,7 @@ import type { TaskData } from '../data/tasks.js';
 import { mixSeed, mulberry32, permutation } from '../random.js';
 import { createEncoder } from '../model/encoder.js';
 import type { ModelConfig, NamedWeights } from '../model/types.js';
-import { DEFAULT_ADAMW } from './adamw.js';
+import { DEFAULT_ADAMW } from '../../kernels/adamw.js';
 import type { EncodedExample } from './finetune-batches.js';
 import { makeBatch } from './finetune-batches.js';
 import { ClassifierHead, classificationLoss, classifierLogits, regressionLoss } from './finetune-head.js';

@@ -16,7 +16,7 @@ import { appendJsonLine } from '../results/atomic.js';
 import { checkpointsDir, metricsPath } from '../results/store.js';
 import { UserError } from '../errors.js';
 import { mbenchVersion } from '../version.js';
-import { DEFAULT_ADAMW, type AdamWConfig } from './adamw.js';
+import { DEFAULT_ADAMW, type AdamWConfig } from '../../kernels/adamw.js';
 import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgress } from './checkpoint.js';
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';

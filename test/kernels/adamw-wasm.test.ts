@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../src/engine/backends.js';
-import { adamwApply, adamwReferenceStep, DEFAULT_ADAMW, fusedSumSquares, zeroMoments } from '../../src/train/adamw.js';
+import { adamwApply, adamwReferenceStep, DEFAULT_ADAMW, fusedSumSquares, zeroMoments } from '../../kernels/adamw.js';
 import { AdamWOptimizer } from '../../src/train/optimizer.js';
 
 // wasm runs the optimizer as two SIMD passes (kernels/wasm-adamw.ts): Σ g² for the norm and a fused AdamW that

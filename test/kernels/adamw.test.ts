@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { adamwApply, adamwHostStep, adamwReferenceStep, decayFactor, DEFAULT_ADAMW, isDecayed, zeroMoments } from '../../src/train/adamw.js';
+import { adamwApply, adamwHostStep, adamwReferenceStep, decayFactor, DEFAULT_ADAMW, isDecayed, zeroMoments } from '../../kernels/adamw.js';
 
 await tf.setBackend('cpu');
 
