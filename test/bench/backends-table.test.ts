@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendsTable } from '../../kernels/bench/table.js';
-import type { CaseResult, KernelRecord } from '../../kernels/bench/types.js';
+import { backendsTable } from '../../bench/table.js';
+import type { CaseResult, KernelRecord } from '../../bench/types.js';
 
 const done = (name: string, medianMs: number, gflops: number): CaseResult => ({
   state: 'completed', name, kernel: name.split('/')[0]!, shape: { tokens: 8 }, medianMs, gflops, gbps: null, ratioToCalibration: 1,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserError } from '../../src/errors.js';
-import { allCases, defaultCases, filterCases, slowCases } from '../../kernels/bench/registry.js';
+import { allCases, defaultCases, filterCases, slowCases } from '../../bench/registry.js';
 
 const cases = allCases();
 

@@ -4,7 +4,7 @@
  * layer); 25% elsewhere. The default run fits in about a minute on wasm; `--all` (or a --filter naming them)
  * adds the cases that take over a second a call there.
  */
-import { UserError, didYouMean } from '../../src/errors.js';
+import { UserError, didYouMean } from '../src/errors.js';
 import type { KernelCase } from './types.js';
 import { adamwCase } from './cases/adamw.js';
 import { paddedAttentionCase, padUnpadCase, unpaddedAttentionCase } from './cases/attention.js';

@@ -4,10 +4,10 @@
  * (kernels/padding.ts) — plus the pad/unpad round trip on its own.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { attention, attentionBias } from '../../attention.js';
-import { rowIndex, type RowIndex } from '../../gather.js';
-import { linear } from '../../matmul.js';
-import { realTokenRows, repad, unpad } from '../../padding.js';
+import { attention, attentionBias } from '../../kernels/attention.js';
+import { rowIndex, type RowIndex } from '../../kernels/gather.js';
+import { linear } from '../../kernels/matmul.js';
+import { realTokenRows, repad, unpad } from '../../kernels/padding.js';
 import type { KernelCase } from '../types.js';
 import { batchMask, randomTensor, rowLengths, seqLen, type BenchSize, type PadPercent } from './shapes.js';
 

@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BadFileError } from '../../src/errors.js';
-import { loadBaseline, saveRecord } from '../../kernels/bench/record.js';
-import type { KernelRecord } from '../../kernels/bench/types.js';
+import { loadBaseline, saveRecord } from '../../bench/record.js';
+import type { KernelRecord } from '../../bench/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mbench-kernels-'));
 const record: KernelRecord = {

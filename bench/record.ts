@@ -4,8 +4,8 @@
  * what to do.
  */
 import { z } from 'zod';
-import { BadFileError } from '../../src/errors.js';
-import { readJson, writeJsonAtomic } from '../../src/results/atomic.js';
+import { BadFileError } from '../src/errors.js';
+import { readJson, writeJsonAtomic } from '../src/results/atomic.js';
 import { kernelRecordSchemaVersion, type KernelRecord } from './types.js';
 
 const positive = z.number().positive();

@@ -1,11 +1,11 @@
 // End to end through the harness and the compare path: a kernel made to do its work twice is caught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activateBackend } from '../../kernels/bench/backend.js';
-import { matmulCase } from '../../kernels/bench/cases/calibration.js';
-import { compareResults } from '../../kernels/bench/compare.js';
-import { runSuite } from '../../kernels/bench/harness.js';
-import { repeatWork } from '../../kernels/bench/suite.js';
+import { activateBackend } from '../../bench/backend.js';
+import { matmulCase } from '../../bench/cases/calibration.js';
+import { compareResults } from '../../bench/compare.js';
+import { runSuite } from '../../bench/harness.js';
+import { repeatWork } from '../../bench/suite.js';
 
 test('a case doing its work twice is measured ~2× and judged slower against its own baseline', async () => {
   await activateBackend('cpu');

@@ -1,7 +1,7 @@
 /**
  * Robust statistics for kernel timings: medians and a distribution-free confidence interval for the shift
  * between two sample sets. Pure functions, no tfjs, pinned by exact-number tests
- * (test/kernels-bench/stats.test.ts).
+ * (test/bench/stats.test.ts).
  */
 
 /** The median of `values` (mean of the two middle values for an even count). Throws on an empty array. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareResults, judgeRatios } from '../../kernels/bench/compare.js';
-import type { CaseResult } from '../../kernels/bench/types.js';
+import { compareResults, judgeRatios } from '../../bench/compare.js';
+import type { CaseResult } from '../../bench/types.js';
 
 /** Deterministic log-normal-ish noise: a 32-bit LCG through Box–Muller. */
 function noisy(center: number, relativeSd: number, count: number, seed: number): number[] {

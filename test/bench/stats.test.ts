@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hodgesLehmannShift, mannWhitneyNullDistribution, median, mosesRank, quantile } from '../../kernels/bench/stats.js';
+import { hodgesLehmannShift, mannWhitneyNullDistribution, median, mosesRank, quantile } from '../../bench/stats.js';
 
 test('median and quantile interpolate between order statistics (Hyndman–Fan type 7)', () => {
   assert.equal(median([3, 1, 2]), 2);

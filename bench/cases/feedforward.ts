@@ -3,8 +3,8 @@
  * LayerNorm (kernels/layernorm.ts), forward, on the B·S rows of a padded batch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { geglu, geluMlp } from '../../feedforward.js';
-import { layerNorm } from '../../layernorm.js';
+import { geglu, geluMlp } from '../../kernels/feedforward.js';
+import { layerNorm } from '../../kernels/layernorm.js';
 import type { KernelCase } from '../types.js';
 import { randomTensor, seqLen, type BenchSize } from './shapes.js';
 

@@ -2,7 +2,7 @@
  * One suite run as a record: pick the cases, time them against the calibration on the active backend, and
  * put the numbers in the versioned KernelRecord that tables, --json, baselines and --compare share.
  */
-import { gitCommit, mbenchVersion } from '../../src/version.js';
+import { gitCommit, mbenchVersion } from '../src/version.js';
 import type { ActiveBackend } from './backend.js';
 import { calibrationCase } from './cases/calibration.js';
 import { runSuite } from './harness.js';

@@ -4,12 +4,12 @@
  * Gradients of a fixed upstream gradient w.r.t. every weight of the layer, in training mode (dropout on).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { attentionBias } from '../../attention.js';
-import { rowIndex } from '../../gather.js';
-import { realTokenRows } from '../../padding.js';
-import { encoderLayer, addLayerWeights } from '../../../src/model/layer.js';
-import { buildModelConfig } from '../../../src/model/recipes.js';
-import { WeightStore } from '../../../src/model/weights.js';
+import { attentionBias } from '../../kernels/attention.js';
+import { rowIndex } from '../../kernels/gather.js';
+import { realTokenRows } from '../../kernels/padding.js';
+import { encoderLayer, addLayerWeights } from '../../src/model/layer.js';
+import { buildModelConfig } from '../../src/model/recipes.js';
+import { WeightStore } from '../../src/model/weights.js';
 import type { KernelCase } from '../types.js';
 import { batchMask, randomTensor, rowLengths, seqLen, type BenchSize, type PadPercent } from './shapes.js';
 

@@ -3,7 +3,7 @@
  * (the scatter-add of the output gradient into a [V, H] table, repeated ids summing).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRows, rowIndex } from '../../gather.js';
+import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import type { KernelCase } from '../types.js';
 import { randomTensor, seqLen, vocabRows, type BenchSize } from './shapes.js';
 

@@ -4,11 +4,11 @@
  * mean cross-entropy (kernels/mlm-loss.ts). The [M, H] × [H, V] decoder product dominates.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRows, rowIndex } from '../../gather.js';
-import { gelu } from '../../gelu.js';
-import { layerNorm } from '../../layernorm.js';
-import { linear } from '../../matmul.js';
-import { tiedMlmLoss } from '../../mlm-loss.js';
+import { gatherRows, rowIndex } from '../../kernels/gather.js';
+import { gelu } from '../../kernels/gelu.js';
+import { layerNorm } from '../../kernels/layernorm.js';
+import { linear } from '../../kernels/matmul.js';
+import { tiedMlmLoss } from '../../kernels/mlm-loss.js';
 import type { KernelCase } from '../types.js';
 import { randomTensor, rowLengths, seqLen, vocabRows, type BenchSize } from './shapes.js';
 

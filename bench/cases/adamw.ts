@@ -6,8 +6,8 @@
  * parameter it reads p, g, m, v and writes p, m, v (7 floats).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_ADAMW } from '../../adamw.js';
-import { AdamWOptimizer } from '../../../src/train/optimizer.js';
+import { DEFAULT_ADAMW } from '../../kernels/adamw.js';
+import { AdamWOptimizer } from '../../src/train/optimizer.js';
 import type { KernelCase } from '../types.js';
 import { randomTensor, type BenchSize } from './shapes.js';
 

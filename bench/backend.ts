@@ -2,8 +2,8 @@
  * The backend a suite runs on (src/engine's useBackend), and how the harness must time it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkName } from '../../src/errors.js';
-import { BACKEND_NAMES, useBackend } from '../../src/engine/backends.js';
+import { checkName } from '../src/errors.js';
+import { BACKEND_NAMES, useBackend } from '../src/engine/backends.js';
 import type { Clock } from './harness.js';
 
 export const knownBackends = BACKEND_NAMES;
