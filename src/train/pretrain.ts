@@ -26,7 +26,7 @@ import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './op
 import { findResumePoint, trimMetrics } from './resume.js';
 import { seedFor, streamFor } from '../random.js';
 import { learningRate, type LrSchedule } from './schedule.js';
-import { approximateTrainFlops, modelFlopsUtilisation, tokensPerSecond } from './throughput.js';
+import { approximateTrainFlops, modelFlopsUtilisation, tokensPerSecond } from '../model/flops.js';
 import type { MetricsRecord, ProgressEvent, TrainableMlm } from './types.js';
 
 export interface PretrainOptions {

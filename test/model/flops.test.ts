@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { layerDenseWeights, mfu, trainingFlops } from '../../src/engine/flops.js';
+import { layerDenseWeights, modelFlopsUtilisation, trainingFlops } from '../../src/model/flops.js';
 import { buildModelConfig } from '../../src/model/recipes.js';
 
 const step = { batchSize: 32, seqLen: 128, realTokens: 2000, maskedTokens: 600 };
@@ -26,5 +26,28 @@ test('bert counts dense work on every padded position and the unpadded vocabular
 });
 
 test('MFU is achieved FLOP/s over peak', () => {
-  assert.equal(mfu(2e9, 0.5, 16e9), 0.25);
+  assert.equal(modelFlopsUtilisation(2e9, 0.5, 16e9), 0.25);
+});
+
+test('the analytical parameter count is the built encoder’s, for every recipe and feature mix', async () => {
+  await import('@tensorflow/tfjs-backend-cpu');
+  const tf = await import('@tensorflow/tfjs-core');
+  await tf.setBackend('cpu');
+  const { createEncoder } = await import('../../src/model/encoder.js');
+  const { parameterCount } = await import('../../src/model/flops.js');
+  for (const [recipe, features] of [
+    ['bert', {}],
+    ['mosaic', {}],
+    ['bert', { feedForward: 'geglu', vocabMultiple: 8 }],
+    ['mosaic', { positions: 'learned', feedForward: 'gelu' }],
+  ] as const) {
+    const c = buildModelConfig({ recipe, size: 'tiny', vocabSize: 1001, maxSeqLen: 64, features });
+    const model = createEncoder(c, 1);
+    assert.equal(parameterCount(c), model.parameterCount(), `${recipe} ${JSON.stringify(features)}`);
+    model.dispose();
+  }
+  // bert tiny: learned positions for all maxSeqLen rows; GELU biases
+  const bert = buildModelConfig({ recipe: 'bert', size: 'tiny', vocabSize: 30522, maxSeqLen: 512 });
+  const layer = 4 * (128 * 128 + 128) + 2 * 128 + (2 * 128 * 512 + 512 + 128) + 2 * 128;
+  assert.equal(parameterCount(bert), 30522 * 128 + 512 * 128 + 4 * 128 + 2 * layer + (128 * 128 + 3 * 128 + 30522));
 });
