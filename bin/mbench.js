@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Launcher: registers the TypeScript loader (tsx) and hands over to the real entry, bin/mbench.ts.
-import { register } from 'tsx/esm/api';
+// The one entry: runs the compiled command tree, dist/bin/mbench.js (built from bin/mbench.ts by `npm run build`,
+// which `npm install` runs). No TypeScript loader: commands, and the runs a sweep starts, run plain JavaScript.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('./mbench.ts');
+const entry = new URL('../dist/bin/mbench.js', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write('mbench: error: the compiled CLI (dist/) is missing: run npm run build\n');
+  process.exit(1);
+}
+await import(entry.href);

@@ -1,18 +1,13 @@
 /**
  * Dropout with a reproducible mask: keep each element with probability 1 − rate and scale kept ones by
- * 1/(1 − rate) (inverted dropout). The mask comes from a small JS generator (src/train/rng.ts) keyed on `seed`, so
+ * 1/(1 − rate) (inverted dropout). The mask comes from a small JS generator (src/random.ts) keyed on `seed`, so
  * the same seed gives the same mask on every backend, and a resumed run drops the same units. Generating the
  * mask in JS is ~20× faster than tf.randomUniform on wasm.
  *
  * Contract: `dropout(x, rate, seed)`; rate 0 returns x itself; dx = dy·mask.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, mix32 } from '../src/train/rng.js';
-
-/** Mixes integers into one 32-bit seed (per-layer, per-site dropout seeds from a step seed). */
-export function mixSeed(...parts: number[]): number {
-  return parts.reduce((h, p) => mix32(h ^ (p >>> 0)), 0x5bd1e995);
-}
+import { Rng, mixSeed } from '../src/random.js';
 
 /** The scaled keep mask of `size` elements: 0 or 1/(1 − rate). */
 export function dropoutMask(size: number, rate: number, seed: number): Float32Array {

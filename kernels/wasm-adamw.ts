@@ -7,7 +7,7 @@
  * a weight in place would leave XNNPACK's packed copy of it (cached on the tensor) stale.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { biasCorrections, type FusedAdamW } from '../src/train/adamw.js';
+import { biasCorrections, type FusedAdamW } from './adamw.js';
 import { registerWasmKernel, type WasmBackendInternals } from './wasm-fast-path.js';
 import { simdKernels } from './wasm-simd.js';
 

@@ -15,7 +15,7 @@ import { createEncoder } from '../src/model/encoder.js';
 import { buildModelConfig, mlmRatioOf } from '../src/model/recipes.js';
 import { naiveMlmLoss } from '../src/model/reference.js';
 import type { MlmBatch } from '../src/model/types.js';
-import { Rng } from '../src/train/rng.js';
+import { Rng } from '../src/random.js';
 
 const { values: a } = parseArgs({
   options: {

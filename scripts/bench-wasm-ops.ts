@@ -25,7 +25,7 @@ import { wasmAdamW, wasmSumSquares } from '../kernels/wasm-adamw.js';
 import { wasmGeglu } from '../kernels/wasm-geglu.js';
 import { createEncoder } from '../src/model/encoder.js';
 import { buildModelConfig } from '../src/model/recipes.js';
-import { adamwOps, decayFactor, DEFAULT_ADAMW, isDecayed, zeroMoments } from '../src/train/adamw.js';
+import { adamwOps, decayFactor, DEFAULT_ADAMW, isDecayed, zeroMoments } from '../kernels/adamw.js';
 import { clipByGlobalNorm, clipCoefficient } from '../src/train/clip.js';
 
 const { values: a } = parseArgs({ options: { reps: { type: 'string', default: '5' } } });

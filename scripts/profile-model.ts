@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/engine/backends.js';
 import { createEncoder } from '../src/model/encoder.js';
 import { buildModelConfig, mlmRatioOf } from '../src/model/recipes.js';
-import { Rng } from '../src/train/rng.js';
+import { Rng } from '../src/random.js';
 
 const { values: a } = parseArgs({
   options: {

@@ -1,9 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The mbench checkout: the nearest folder above this file holding package.json. This file runs from src/ under
+ * tsx (tests, scripts) and from dist/src/ once compiled; dist/ has no package.json, so both find the checkout.
+ */
+export const repoRoot: string = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+/** Where `npm run build` puts the files it cuts out of installed packages (src/engine/vendor.ts). */
+export const vendorDir: string = join(repoRoot, 'dist', 'vendor');
 
 export const mbenchVersion: string = (
   JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }

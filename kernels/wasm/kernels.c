@@ -127,7 +127,7 @@ double sum_squares(const float *x, int n) {
 }
 
 /*
- * One decoupled AdamW update over n float32 values (src/train/adamw.ts has the formula), in float32 as the
+ * One decoupled AdamW update over n float32 values (kernels/adamw.ts has the formula), in float32 as the
  * tfjs ops compute it, reading p, g, m, v once and writing the new values to p_out, m_out, v_out (which may be
  * the same buffers as the inputs):
  *   g' = g·g_scale   m' = β1·m + (1 − β1)·g'   v' = β2·v + (1 − β2)·g'²

@@ -1,13 +1,13 @@
 /**
  * Where `mbench kernels --report …` puts each report: github appends to $GITHUB_STEP_SUMMARY when it is set
  * (GitHub Actions' job summary), else to its FILE, else prints it; junit and json replace their FILE atomically
- * (or print with '-'). The reports' text comes from kernels/bench/report/.
+ * (or print with '-'). The reports' text comes from bench/report/.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../results/atomic.js';
-import { REPORT_EXPORTERS, type CheckReport, type ReportRequest } from '../../kernels/bench/report/index.js';
+import { REPORT_EXPORTERS, type CheckReport, type ReportRequest } from '../../bench/report/index.js';
 
 /** Refuses, before anything is measured, a report that needs verdicts when there is no --compare. */
 export function checkReportRequests(requests: readonly ReportRequest[], compare: string | undefined): void {

@@ -2,14 +2,14 @@
 import type { CommandModule } from 'yargs';
 import { UserError } from '../errors.js';
 import { handler } from './common.js';
-import { activateBackend, checkBackendName, knownBackends } from '../../kernels/bench/backend.js';
-import { compareResults } from '../../kernels/bench/compare.js';
-import { baselinePath, checkSameClock, loadBaseline, saveRecord } from '../../kernels/bench/record.js';
-import { allCases, defaultCases, filterCases } from '../../kernels/bench/registry.js';
-import { measureKernels, repeatWork } from '../../kernels/bench/suite.js';
-import { backendsTable, resultsTable, shapeText, verdictTable } from '../../kernels/bench/table.js';
-import type { KernelRecord } from '../../kernels/bench/types.js';
-import { parseReportRequests, REPORT_FORMATS } from '../../kernels/bench/report/index.js';
+import { activateBackend, checkBackendName, knownBackends } from '../../bench/backend.js';
+import { compareResults } from '../../bench/compare.js';
+import { baselinePath, checkSameClock, loadBaseline, saveRecord } from '../../bench/record.js';
+import { allCases, defaultCases, filterCases } from '../../bench/registry.js';
+import { measureKernels, repeatWork } from '../../bench/suite.js';
+import { backendsTable, resultsTable, shapeText, verdictTable } from '../../bench/table.js';
+import type { KernelRecord } from '../../bench/types.js';
+import { parseReportRequests, REPORT_FORMATS } from '../../bench/report/index.js';
 import { checkReportRequests, writeReports } from './kernels-report.js';
 
 const defaultSettings = { timeMs: 500, rounds: 10 };

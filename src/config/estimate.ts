@@ -1,52 +1,53 @@
 /**
- * Rough size and cost of a run before running it, for `mbench sweep --dry-run`: parameter count, token
- * positions processed and training FLOPs. The training loop measures the real numbers; these are estimates.
+ * Size and cost of a run before running it, for `mbench sweep --dry-run`: parameter count, token positions and
+ * training FLOPs. Both counts come from src/model/flops.ts, the account the run itself keeps, applied to the
+ * model the run will build; only the batches are assumed: every position a real token (samples are padded, so
+ * a run counts fewer) and `maskRatio` of them masked.
  */
 import { parseRunDuration, type Duration } from './duration.js';
 import type { Scalar } from './runConfig.js';
-import { paddedVocabSize, SIZES } from '../model/recipes.js';
-import type { SizeName } from '../model/types.js';
+import { parameterCount, trainingFlops } from '../model/flops.js';
+import { buildModelConfig, RECIPES } from '../model/recipes.js';
+import type { ModelConfig, ModelFeatures } from '../model/types.js';
+import { builtinSource } from '../train/builtin-source.js';
 
 export interface RunEstimate {
   params: number;
-  /** Parameters inside matmuls of the encoder layers (what the 6N rule counts). */
-  layerParams: number;
   steps: number | null;
   /** Token positions processed (batch × seqLen × steps): an upper bound on real tokens, since samples are padded. */
   tokenPositions: number | null;
   flops: number | null;
 }
 
+let builtinVocab: number | undefined;
+
+/**
+ * The model a run of `config` builds (as src/launch/runners/train.ts and src/train/pretrain-run.ts do): the
+ * recipe's features as the expanded config sets them, and the tokenizer's vocabulary — `vocabSize`, except
+ * for the built-in corpus, whose word-level tokenizer has its own.
+ */
+export function plannedModel(config: Record<string, Scalar>): ModelConfig {
+  const features: Partial<ModelFeatures> = {
+    positions: config.positions as ModelFeatures['positions'],
+    feedForward: config.feedForward as ModelFeatures['feedForward'],
+    unpad: Boolean(config.unpad),
+    attentionDropout: Number(config.attentionDropout),
+    hiddenDropout: Number(config.hiddenDropout),
+    vocabMultiple: Number(config.vocabMultiple),
+  };
+  const vocabSize = config.corpus === 'builtin' ? (builtinVocab ??= builtinSource().tokenizer.vocabSize) : Number(config.vocabSize);
+  const recipe = String(config.recipe) in RECIPES ? String(config.recipe) : 'bert'; // named recipes set every feature
+  return buildModelConfig({ recipe, size: String(config.size), vocabSize, features });
+}
+
 export function estimateRun(config: Record<string, Scalar>): RunEstimate {
-  const shape = SIZES[config.size as SizeName];
-  const H = shape.hidden;
-  const I = shape.intermediate;
-  const L = shape.layers;
+  const model = plannedModel(config);
   const seq = Number(config.seqLen);
   const batch = Number(config.batchSize);
-  const V = paddedVocabSize({ vocabSize: Number(config.vocabSize), vocabMultiple: Number(config.vocabMultiple) });
-  const glu = config.feedForward === 'geglu';
-  const attention = 4 * H * H + 4 * H;
-  const feedForward = glu ? 3 * H * I + 2 * I + H : 2 * H * I + I + H;
-  const layerParams = L * (attention + feedForward + 4 * H);
-  const embeddings = V * H + (config.positions === 'learned' ? seq * H : 0) + 2 * H + 2 * H;
-  const mlmHead = H * H + H + 2 * H + V;
-  const params = layerParams + embeddings + mlmHead;
-
   const d = parseRunDuration(String(config.duration)) as Duration;
   const steps = d.unit === 'ba' ? d.value : d.unit === 'sp' ? Math.ceil(d.value / batch) : d.unit === 'tok' ? Math.ceil(d.value / (batch * seq)) : null;
   const tokenPositions = d.unit === 'tok' ? d.value : steps === null ? null : steps * batch * seq;
-  const flops = tokenPositions === null ? null : tokenPositions * trainingFlopsPerToken(layerParams, L, seq, H, V, H, Number(config.maskRatio));
-  return { params, layerParams, steps, tokenPositions, flops };
-}
-
-/**
- * Training FLOPs per token: 3 × forward (backward ≈ 2 × forward), with the forward pass per token
- * 2·N (matmul parameters) + 2·L·seq·d_attn (attention scores and weighted sum) — Kaplan et al. 2020,
- * "Scaling Laws for Neural Language Models", Table 1 — plus the MLM transform and tied decoder, which run
- * on masked tokens only: 2·(H² + H·V) per masked token.
- */
-export function trainingFlopsPerToken(layerParams: number, layers: number, seqLen: number, dAttn: number, vocabRows: number, hidden: number, maskRatio: number): number {
-  const forward = 2 * layerParams + 2 * layers * seqLen * dAttn + maskRatio * 2 * (hidden * hidden + hidden * vocabRows);
-  return 3 * forward;
+  const positions = batch * seq;
+  const perStep = trainingFlops(model, { batchSize: batch, seqLen: seq, realTokens: positions, maskedTokens: Number(config.maskRatio) * positions });
+  return { params: parameterCount(model), steps, tokenPositions, flops: steps === null ? null : steps * perStep };
 }

@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { defaultCorpus } from './default-corpus.js';
 import { splitSentences } from './sentences.js';
-import { mulberry32, shuffleInPlace } from './shuffle.js';
+import { mulberry32, shuffleInPlace } from '../random.js';
 import { DEFAULT_HELD_OUT_FRACTION, isHeldOut } from './split.js';
 import type { TaskData, TaskExample, TaskHyperparameters, TaskSpec } from './tasks.js';
 

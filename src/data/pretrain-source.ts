@@ -5,7 +5,7 @@
  * (seed, epoch); a DataCursor (epoch, position, seed) pins the stream exactly, so training resumes mid-epoch.
  */
 import type { TokenCache } from './token-cache.js';
-import { mixSeed, mulberry32, permutation } from './shuffle.js';
+import { foldSeed, mulberry32, permutation } from '../random.js';
 import type { DataCursor, PretrainSource, TokenizerInfo } from './types.js';
 
 export interface TokenRows {
@@ -16,7 +16,7 @@ export interface TokenRows {
 export class CachedPretrainSource implements PretrainSource {
   readonly tokenizer: TokenizerInfo;
   readonly samplesPerEpoch: number;
-  private order: { epoch: number; seed: number; perm: Uint32Array } | undefined;
+  private order: { epoch: number; seed: number; perm: Int32Array } | undefined;
 
   constructor(readonly cache: TokenCache) {
     this.tokenizer = cache.meta.tokenizer;
@@ -72,9 +72,9 @@ export class CachedPretrainSource implements PretrainSource {
     rows.attentionMask.fill(1, base, base + n + 2);
   }
 
-  private epochOrder(epoch: number, seed: number): Uint32Array {
+  private epochOrder(epoch: number, seed: number): Int32Array {
     if (!this.order || this.order.epoch !== epoch || this.order.seed !== seed) {
-      this.order = { epoch, seed, perm: permutation(this.samplesPerEpoch, mulberry32(mixSeed(seed, epoch))) };
+      this.order = { epoch, seed, perm: permutation(this.samplesPerEpoch, mulberry32(foldSeed(seed, epoch))) };
     }
     return this.order.perm;
   }

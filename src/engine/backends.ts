@@ -12,11 +12,12 @@
  * has no bf16), so recipes that use bf16 on GPUs run in full precision here.
  */
 import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError, checkName } from '../errors.js';
-import { registerFusedClipping } from '../train/adamw.js';
-import { registerAllGradients } from '../train/gradients.js';
+import { registerFusedClipping } from '../../kernels/adamw.js';
+import { registerAllGradients } from './gradients.js';
 import { wasmAdamW, wasmSumSquares } from '../../kernels/wasm-adamw.js';
 import { deviceInfo, type DeviceInfo } from './device.js';
 import { prepareWasmThreads, wasmThreadCount, wasmThreads } from './wasm-threads.js';
@@ -54,7 +55,8 @@ async function importOptional(specifier: string): Promise<Record<string, unknown
   }
 }
 
-const nativeIndex = fileURLToPath(new URL('./native/index.ts', import.meta.url));
+// Beside this file with its own extension: .ts from the sources (under tsx), .js compiled (dist/).
+const nativeIndex = fileURLToPath(new URL(`./native/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /** Loads the packages behind a backend and registers it with tfjs; returns a status (no activation). */
 async function load(name: BackendName): Promise<BackendStatus> {
@@ -95,7 +97,7 @@ async function load(name: BackendName): Promise<BackendStatus> {
       if (!existsSync(nativeIndex)) return missing(`not built: ${INSTALL.native}`);
       const mod = await importOptional(nativeIndex);
       const register = mod && Object.entries(mod).find(([k, v]) => /^register/i.test(k) && typeof v === 'function');
-      if (!register) return missing('src/engine/native/index.ts exports no register function');
+      if (!register) return missing(`${nativeIndex} exports no register function`);
       try {
         await (register[1] as () => unknown)();
       } catch (err) {

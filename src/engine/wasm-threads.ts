@@ -8,8 +8,8 @@
  *   2. tfjs hands emscripten the pthread worker script and the main script as Blob URLs, which Node's
  *      worker_threads cannot start or read → a `Worker` shim starts our own copy of tfjs's worker script from a
  *      file, patched to load the emscripten factory from a file too. Both files are cut out of the installed
- *      tfjs-backend-wasm bundle once and cached under node_modules/.cache/mbench (the package is pinned to one
- *      version because the fast paths in kernels/ use its internals; a cut that does not match fails loudly).
+ *      tfjs-backend-wasm bundle by `npm run build` into dist/vendor (./vendor.ts; the package is pinned to one
+ *      version because the fast paths in kernels/ use its internals; a cut that does not match fails the build).
  *   3. The C++ side caps the pool at `emscripten_num_logical_cores() / 2` (it assumes two hyperthreads per
  *      core), which under Node is `os.cpus().length / 2` → `os.cpus` reports 2 × the wanted threads while the
  *      module starts, and is restored right after.
@@ -21,15 +21,12 @@
  * Results do not depend on the thread count: XNNPACK splits a product by output tiles, and each output element
  * is accumulated by one thread in the same order (test/engine/wasm-threads.test.ts checks this bit for bit).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
 import { Worker as NodeWorker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../errors.js';
-
-const require = createRequire(import.meta.url);
+import { vendorFiles } from './vendor.js';
 
 /** tfjs-wasm's build pre-creates this many pthread workers; its pool cannot use more. */
 export const MAX_WASM_THREADS = 8;
@@ -53,42 +50,12 @@ interface WasmModuleInternals {
   PThread?: { runningWorkers: Array<{ unref?: () => void }>; unusedWorkers: Array<{ unref?: () => void }> };
 }
 
-/** Writes (once) the worker script and the emscripten factory cut out of the installed tfjs-wasm bundle. */
+/** The worker script `npm run build` cut out of the installed tfjs-wasm bundle (./vendor.ts). */
 function threadFiles(): { worker: string; factory: string } {
-  const dist = require.resolve('@tensorflow/tfjs-backend-wasm');
-  const pkg = JSON.parse(readFileSync(join(dirname(dist), '..', 'package.json'), 'utf8')) as { version: string };
-  const cacheDir = join(dirname(dist), '..', '..', '..', '.cache', 'mbench', `tfjs-wasm-${pkg.version}-threads`);
-  const worker = join(cacheDir, 'pthread-worker.cjs');
-  const factory = join(cacheDir, 'factory.cjs');
-  if (existsSync(worker) && existsSync(factory)) return { worker, factory };
-
-  const src = readFileSync(dist, 'utf8');
-  const fail = (what: string): never => {
-    throw new Error(`cannot enable wasm threads: ${what} not found in ${dist} (tfjs-backend-wasm ${pkg.version}); set MBENCH_WASM_THREADS=1`);
-  };
-  const start = src.indexOf('var WasmBackendModuleThreadedSimd = (function () {');
-  const end = src.indexOf('module.exports = WasmBackendModuleThreadedSimd;', start);
-  if (start < 0 || end < 0) fail('the threaded emscripten factory');
-  const literal = /var wasmWorkerContents = ("(?:[^"\\]|\\.)*");/.exec(src)?.[1] ?? fail('the pthread worker script');
-  // The worker script keeps "\n" escapes inside its own string literals (tfjs does the same when it makes the Blob).
-  let script = (JSON.parse(literal) as string).replace(/\n/g, '\\n');
-  const load = `importScripts(${JSON.stringify(factory)})`;
-  for (const call of ['importScripts(e.data.urlOrBlob)', 'importScripts(objectUrl)']) {
-    if (!script.includes(call)) fail(`'${call}' in the pthread worker script`);
-    script = script.replace(call, load);
-  }
-  // The factory refers to the bundle's module aliases for fs, path, perf_hooks and os.
-  const prelude =
-    "var require$$0 = require('fs'), require$$1 = require('path'), require$$3 = require('perf_hooks'), require$$4 = require('os');\n" +
-    'var commonjsGlobal = globalThis;\n';
-  const body = `${prelude}${src.slice(start, end)}\nglobalThis.WasmBackendModuleThreadedSimd = WasmBackendModuleThreadedSimd;\n`;
-  mkdirSync(cacheDir, { recursive: true });
-  for (const [file, text] of [[factory, body], [worker, script]] as const) {
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  }
-  return { worker, factory };
+  const files = vendorFiles();
+  for (const file of [files.wasmWorker, files.wasmFactory])
+    if (!existsSync(file)) throw new Error(`${file} is missing (run npm run build)`);
+  return { worker: files.wasmWorker, factory: files.wasmFactory };
 }
 
 let shimInstalled = false;
@@ -125,7 +92,7 @@ export async function prepareWasmThreads(threads: number): Promise<() => number>
   try {
     worker = threadFiles().worker;
   } catch (err) {
-    // A read-only install or another tfjs build: train on one thread rather than not at all.
+    // Not built (or built for another tfjs version): train on one thread rather than not at all.
     process.stderr.write(`mbench: wasm runs single-threaded: ${(err as Error).message}\n`);
     return () => (started = 1);
   }

@@ -1,5 +1,5 @@
 /**
- * The local executor: a pool of `mbench run <dir>` child processes (the lean entry, ./runEntry.ts), so a crash or OOM kills one run, not the
+ * The local executor: a pool of `mbench run <dir>` child processes (bin/mbench.js, the compiled CLI), so a crash or OOM kills one run, not the
  * sweep. Each child appends its output to the run's run.log and reports progress over an IPC channel; when this
  * process dies the channel closes and the child stops at its next step (checkpoints kept, lock released), so
  * SIGKILL of a sweep leaves no orphan training on.
@@ -16,7 +16,7 @@ import { summaryPath } from '../results/store.js';
 import type { ChildMessage } from './childMessages.js';
 import type { ExecutorEvents, PlannedRun, RunResult, SweepReport } from './executor.js';
 import { runLockState } from './lock.js';
-import { RUN_ENTRY, tsxExecArgv } from './runCommand.js';
+import { MBENCH_ENTRY } from './runCommand.js';
 import { EXIT_BUSY, EXIT_INTERRUPTED } from './runLifecycle.js';
 import { readFailure, recordFailureIfMissing, runLogPath } from './runFiles.js';
 
@@ -164,12 +164,12 @@ function startChild(run: PlannedRun, opts: LocalOptions, children: Set<ChildProc
   opts.events.started(run);
   return new Promise((resolve) => {
     const env = { ...process.env, MBENCH_RUN_LOG: logPath, ...threadsPerRun(opts.concurrency), ...(cpus && { MBENCH_RUN_CPUS: cpus.join(',') }) };
-    const node = [...tsxExecArgv(), RUN_ENTRY, 'run', run.dir];
+    // No execArgv: the child runs compiled JavaScript and needs none of this process's flags (a test's tsx loader).
     // Pinned: taskset execs node in place (same pid, same IPC channel), so signals and messages are unchanged.
     const child =
       cpus && TASKSET
-        ? spawn(TASKSET, ['--cpu-list', cpus.join(','), process.execPath, ...node], { stdio: ['ignore', fd, fd, 'ipc'], env })
-        : fork(RUN_ENTRY, ['run', run.dir], { execArgv: tsxExecArgv(), stdio: ['ignore', fd, fd, 'ipc'], env });
+        ? spawn(TASKSET, ['--cpu-list', cpus.join(','), process.execPath, MBENCH_ENTRY, 'run', run.dir], { stdio: ['ignore', fd, fd, 'ipc'], env })
+        : fork(MBENCH_ENTRY, ['run', run.dir], { execArgv: [], stdio: ['ignore', fd, fd, 'ipc'], env });
     children.add(child);
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'progress') opts.events.progress(run, m.event);

@@ -1,15 +1,14 @@
-/** How executors start `mbench run`: node, the tsx loader, and the lean entry (./runEntry.ts). */
+/**
+ * How executors start `mbench run`: node and the one entry, bin/mbench.js, which runs the compiled CLI in dist/
+ * (no TypeScript loader, so a child starts in a fraction of a second; `npm run build` makes dist/).
+ */
 import { join } from 'node:path';
 import { repoRoot } from '../version.js';
 
-export const RUN_ENTRY = join(repoRoot, 'src/launch/runEntry.ts');
-
-/** Node options that let the child load TypeScript (the tsx loader, resolved from this checkout). */
-export function tsxExecArgv(): string[] {
-  return ['--import', import.meta.resolve('tsx')];
-}
+/** The entry every mbench process starts from, sweep children included. */
+export const MBENCH_ENTRY = join(repoRoot, 'bin/mbench.js');
 
 /** The full argv (program first) of `mbench run ARGS…`. */
 export function runCommandLine(args: readonly string[]): string[] {
-  return [process.execPath, ...tsxExecArgv(), RUN_ENTRY, 'run', ...args];
+  return [process.execPath, MBENCH_ENTRY, 'run', ...args];
 }

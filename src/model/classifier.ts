@@ -8,7 +8,8 @@
  *   const predictions = clf.predict(batch); // class ids, or regression values
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout, mixSeed } from '../../kernels/dropout.js';
+import { dropout } from '../../kernels/dropout.js';
+import { mixSeed } from '../random.js';
 import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import { linear } from '../../kernels/matmul.js';
 import { UserError } from '../errors.js';

@@ -12,21 +12,22 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias } from '../../kernels/attention.js';
-import { dropout, mixSeed } from '../../kernels/dropout.js';
+import { dropout } from '../../kernels/dropout.js';
+import { mixSeed } from '../random.js';
 import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import { gelu } from '../../kernels/gelu.js';
 import { layerNorm } from '../../kernels/layernorm.js';
 import { linear } from '../../kernels/matmul.js';
 import { tiedMlmLoss } from '../../kernels/mlm-loss.js';
-import { trainingFlops } from '../engine/flops.js';
+import { stepShape, trainingFlops } from './flops.js';
 import { batchLayout, type BatchLayout } from './layout.js';
 import { addLayerWeights, encoderLayer } from './layer.js';
 import { paddedVocabSize, validateModelConfig } from './recipes.js';
-import type { MlmBatch, MlmModel, MlmOutput, ModelConfig, ModelWeight, NamedWeights, TokenBatch } from './types.js';
+import { IGNORE_LABEL, type MlmBatch, type MlmModel, type MlmOutput, type ModelConfig, type ModelWeight, type NamedWeights, type TokenBatch } from './types.js';
 import { WeightStore } from './weights.js';
 
 /** Label value for positions that are not predicted (the Hugging Face convention). */
-export const IGNORE_LABEL = -100;
+export { IGNORE_LABEL };
 
 /** The encoder's output: hidden states on the model's rows and where each token landed. */
 export interface Encoded {
@@ -146,11 +147,7 @@ export class Encoder implements MlmModel {
   }
 
   trainFlops(batch: MlmBatch): number {
-    let real = 0;
-    for (const m of batch.attentionMask) if (m !== 0) real++;
-    let masked = 0;
-    for (const l of batch.labels) if (l !== IGNORE_LABEL) masked++;
-    return trainingFlops(this.config, { batchSize: batch.batchSize, seqLen: batch.seqLen, realTokens: real, maskedTokens: masked });
+    return trainingFlops(this.config, stepShape(batch));
   }
 
   exportWeights(): NamedWeights {

@@ -4,8 +4,7 @@
  * BERT's scheme (Devlin et al. 2019, released code): weights ~ N(0, 0.02²) truncated at ±2σ, biases 0,
  * LayerNorm γ = 1 and β = 0.
  */
-import { mixSeed } from '../../kernels/dropout.js';
-import { Rng } from '../train/rng.js';
+import { mixSeed, Rng } from '../random.js';
 
 export const INIT_STD = 0.02;
 
@@ -16,7 +15,7 @@ function hashName(name: string): number {
   return h;
 }
 
-/** N(0, std²) truncated at ±2σ (resampled), Box–Muller over src/train/rng.ts. */
+/** N(0, std²) truncated at ±2σ (resampled), Box–Muller over src/random.ts. */
 export function truncatedNormal(size: number, std: number, seed: number, name: string): Float32Array {
   const rng = new Rng(mixSeed(seed, hashName(name)));
   const out = new Float32Array(size);

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attention } from '../../kernels/attention.js';
-import { dropout, mixSeed } from '../../kernels/dropout.js';
+import { dropout } from '../../kernels/dropout.js';
+import { mixSeed } from '../random.js';
 import { geglu, geluMlp } from '../../kernels/feedforward.js';
 import type { RowIndex } from '../../kernels/gather.js';
 import { layerNorm } from '../../kernels/layernorm.js';

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { alibiValues, MASK_BIAS } from '../../kernels/attention.js';
-import { mixSeed } from '../../kernels/dropout.js';
+import { mixSeed } from '../random.js';
 import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import { onWasm } from '../../kernels/wasm-fast-path.js';
 import type { Encoder } from './encoder.js';

@@ -43,6 +43,9 @@ export interface TokenBatch {
   attentionMask: Uint8Array;
 }
 
+/** The label of a position that is not predicted (not masked, or a pad). */
+export const IGNORE_LABEL = -100;
+
 /** A masked-language-modelling batch: `labels` holds the original id at masked positions, -100 elsewhere. */
 export interface MlmBatch extends TokenBatch {
   labels: Int32Array;
@@ -79,7 +82,7 @@ export interface MlmModel {
   readonly weights: readonly ModelWeight[];
   parameterCount(): number;
   mlmLoss(batch: MlmBatch, dropoutSeed: number | null): MlmOutput;
-  /** Analytical training FLOPs (forward + backward) of one step on `batch` (src/engine/flops.ts). */
+  /** Analytical training FLOPs (forward + backward) of one step on `batch` (src/model/flops.ts). */
   trainFlops(batch: MlmBatch): number;
   exportWeights(): NamedWeights;
   /** Replaces every weight; throws a UserError naming `source` on a missing, extra or mis-shaped weight. */

@@ -4,7 +4,8 @@
  * Weights are initialised like the encoder's (N(0, 0.02²), biases 0), keyed by the fine-tuning seed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout, mixSeed } from '../../kernels/dropout.js';
+import { dropout } from '../../kernels/dropout.js';
+import { mixSeed } from '../random.js';
 import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import { linear } from '../../kernels/matmul.js';
 import { initValues } from '../model/init.js';

@@ -5,13 +5,12 @@
  * per epoch and at the end, keeping the best (best-of-eval-history).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeed } from '../../kernels/dropout.js';
 import { scoreTask } from '../data/tasks.js';
 import type { TaskData } from '../data/tasks.js';
-import { mulberry32, permutation } from '../data/shuffle.js';
+import { mixSeed, mulberry32, permutation } from '../random.js';
 import { createEncoder } from '../model/encoder.js';
 import type { ModelConfig, NamedWeights } from '../model/types.js';
-import { DEFAULT_ADAMW } from './adamw.js';
+import { DEFAULT_ADAMW } from '../../kernels/adamw.js';
 import type { EncodedExample } from './finetune-batches.js';
 import { makeBatch } from './finetune-batches.js';
 import { ClassifierHead, classificationLoss, classifierLogits, regressionLoss } from './finetune-head.js';

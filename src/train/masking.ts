@@ -8,7 +8,7 @@
  * the same ids and generator state give the same result.
  */
 import type { SpecialTokenIds } from '../data/types.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../random.js';
 
 export const EVAL_MASK_RATIO = 0.15;
 export const IGNORE_LABEL = -100;

@@ -11,7 +11,7 @@
  * ops are slow.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwApply, adamwHostStep, fusedSumSquares, isDecayed, zeroMoments, type AdamWConfig, type Moments } from './adamw.js';
+import { adamwApply, adamwHostStep, fusedSumSquares, isDecayed, zeroMoments, type AdamWConfig, type Moments } from '../../kernels/adamw.js';
 import { clipByGlobalNorm, clipCoefficient } from './clip.js';
 import type { NamedArray } from './checkpoint.js';
 import type { NamedWeight } from './types.js';

@@ -16,17 +16,17 @@ import { appendJsonLine } from '../results/atomic.js';
 import { checkpointsDir, metricsPath } from '../results/store.js';
 import { UserError } from '../errors.js';
 import { mbenchVersion } from '../version.js';
-import { DEFAULT_ADAMW, type AdamWConfig } from './adamw.js';
+import { DEFAULT_ADAMW, type AdamWConfig } from '../../kernels/adamw.js';
 import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgress } from './checkpoint.js';
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, parseRunDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';
-import { registerAllGradients } from './gradients.js';
+import { registerAllGradients } from '../engine/gradients.js';
 import { maskTokens } from './masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
-import { seedFor, streamFor } from './rng.js';
+import { seedFor, streamFor } from '../random.js';
 import { learningRate, type LrSchedule } from './schedule.js';
-import { approximateTrainFlops, modelFlopsUtilisation, tokensPerSecond } from './throughput.js';
+import { approximateTrainFlops, modelFlopsUtilisation, tokensPerSecond } from '../model/flops.js';
 import type { MetricsRecord, ProgressEvent, TrainableMlm } from './types.js';
 
 export interface PretrainOptions {

@@ -4,7 +4,7 @@
  * (fill 1 = no padding; fill 0.75 = lengths uniform in [0.5, 1] × seqLen). Deterministic from the cursor.
  */
 import type { DataCursor, PretrainSource, SpecialTokenIds, TokenizerInfo } from '../data/types.js';
-import { streamFor, type Rng } from './rng.js';
+import { streamFor, type Rng } from '../random.js';
 
 const SPECIAL: SpecialTokenIds = { pad: 0, unk: 100, cls: 101, sep: 102, mask: 103 }; // bert-base-uncased's ids
 

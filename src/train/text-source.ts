@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DataCursor, PretrainSource, SpecialTokenIds, TokenizerInfo } from '../data/types.js';
-import { permutation, streamFor } from './rng.js';
+import { permutation, streamFor } from '../random.js';
 
 const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 export const WORD_SPECIAL_IDS: SpecialTokenIds = { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4 };

@@ -81,14 +81,14 @@ test('named recipes derive from a base recipe', () => {
 });
 
 test('dry-run estimates: parameters and FLOPs follow the cited formulas', async () => {
-  const { estimateRun, trainingFlopsPerToken } = await import('../../src/config/estimate.js');
-  // 3 × (2·N + 2·L·seq·d + maskRatio·2·(H² + H·V)) with N=1000, L=2, seq=10, d=4, H=4, V=8, ratio 0.5
-  assert.equal(trainingFlopsPerToken(1000, 2, 10, 4, 8, 4, 0.5), 3 * (2000 + 160 + 0.5 * 2 * (16 + 32)));
+  const { estimateRun } = await import('../../src/config/estimate.js');
   const e = estimateRun(plan(A).runs[0]!.config);
-  // bert tiny: L2 H128 I512, vocab 30522, learned positions for seqLen 32
+  // bert tiny: L2 H128 I512, vocab 30522, learned positions for the model's 512 (maxSeqLen), batch 4 × seqLen 32
   const layer = 4 * 128 * 128 + 4 * 128 + (2 * 128 * 512 + 512 + 128) + 4 * 128;
-  assert.equal(e.layerParams, 2 * layer);
-  assert.equal(e.params, 2 * layer + (30522 * 128 + 32 * 128 + 4 * 128) + (128 * 128 + 3 * 128 + 30522));
+  assert.equal(e.params, 2 * layer + (30522 * 128 + 512 * 128 + 4 * 128) + (128 * 128 + 3 * 128 + 30522));
   assert.equal(e.steps, 10);
   assert.equal(e.tokenPositions, 10 * 4 * 32);
+  // PaLM's count per step (src/model/flops.ts): 6·N·(B·T) + 12·L·H·T·(B·T) + 6·(H² + H·V)·masked, 15% of B·T masked
+  const perStep = 6 * 2 * (4 * 128 * 128 + 2 * 128 * 512) * 128 + 12 * 2 * 128 * 32 * 128 + 6 * (128 * 128 + 128 * 30522) * 0.15 * 128;
+  assert.equal(e.flops, 10 * perStep);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MICRO_GLUE_SIZES, MICRO_GLUE_TASKS, emailText, loadMicroGlue, swapTwoWords } from '../../src/data/micro-glue.js';
-import { mulberry32 } from '../../src/data/shuffle.js';
+import { mulberry32 } from '../../src/random.js';
 import { majorityBaseline } from '../../src/data/tasks.js';
 
 const tasks = await loadMicroGlue();

@@ -11,7 +11,7 @@ import { createEncoder, type Encoder } from '../../src/model/encoder.js';
 import type { ModelConfig, ModelFeatures } from '../../src/model/types.js';
 import { builtinSentences } from '../../src/train/builtin-source.js';
 import { writeCheckpoint, type NamedArray } from '../../src/train/checkpoint.js';
-import { Rng } from '../../src/train/rng.js';
+import { Rng } from '../../src/random.js';
 import { WordTokenizer } from '../../src/train/text-source.js';
 
 export const builtinTokenizer = (): WordTokenizer => WordTokenizer.fromTexts(builtinSentences());

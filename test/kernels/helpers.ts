@@ -1,7 +1,7 @@
 /** Comparison helpers for kernel tests: a kernel against a plain-tfjs reference, values and gradients. */
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../../src/train/rng.js';
+import { Rng } from '../../src/random.js';
 
 /** A deterministic float tensor with values in [−scale, scale). */
 export function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {

@@ -1,7 +1,7 @@
 /** Shared fixtures for model tests: tiny configs and deterministic batches. */
 import type { MlmBatch, ModelConfig } from '../../src/model/types.js';
 import { buildModelConfig } from '../../src/model/recipes.js';
-import { Rng } from '../../src/train/rng.js';
+import { Rng } from '../../src/random.js';
 
 /** A tiny model (2 layers × 16 hidden, 2 heads) of a recipe, with optional feature overrides. */
 export function tinyConfig(recipe: 'bert' | 'mosaic', features: Partial<ModelConfig> = {}, vocabSize = 50): ModelConfig {

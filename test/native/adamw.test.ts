@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeAdamWStep } from '../../src/engine/native/index.js';
-import { adamwApply, adamwReferenceStep, DEFAULT_ADAMW, decayFactor } from '../../src/train/adamw.js';
+import { adamwApply, adamwReferenceStep, DEFAULT_ADAMW, decayFactor } from '../../kernels/adamw.js';
 import { randn, skipNative } from './compare.js';
 
 describe('native AdamW step', { skip: skipNative }, () => {

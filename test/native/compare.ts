@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadAddon } from '../../src/engine/native/addon.js';
 import { registerNativeBackend } from '../../src/engine/native/index.js';
-import { mulberry32 } from '../../src/data/shuffle.js';
-import { registerAllGradients } from '../../src/train/gradients.js';
+import { mulberry32 } from '../../src/random.js';
+import { registerAllGradients } from '../../src/engine/gradients.js';
 
 await registerAllGradients();
 

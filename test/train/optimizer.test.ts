@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { AdamWOptimizer } from '../../src/train/optimizer.js';
-import { DEFAULT_ADAMW } from '../../src/train/adamw.js';
-import { registerAllGradients } from '../../src/train/gradients.js';
+import { DEFAULT_ADAMW } from '../../kernels/adamw.js';
+import { registerAllGradients } from '../../src/engine/gradients.js';
 
 await tf.setBackend('cpu');
 await registerAllGradients();

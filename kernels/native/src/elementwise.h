@@ -31,7 +31,7 @@ void gelu_tanh_grad(const float* x, const float* dy, float* dx, long n);
 // GeGLU's gate (Shazeer 2020): out = gelu(gate) ⊙ value; dgate = dy·value·gelu′(gate), dvalue = dy·gelu(gate).
 void geglu(const float* gate, const float* value, float* out, long n);
 void geglu_grad(const float* gate, const float* value, const float* dy, float* dgate, float* dvalue, long n);
-// Decoupled AdamW (Loshchilov & Hutter 2019, alg. 2) in place, in torch.optim.AdamW's form (as src/train/adamw.ts):
+// Decoupled AdamW (Loshchilov & Hutter 2019, alg. 2) in place, in torch.optim.AdamW's form (as kernels/adamw.ts):
 //   m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  p ← p·shrink − step·m / (√v / √bc2 + eps)
 // with shrink = 1 − lr·wd (1 for undecayed parameters), step = lr / (1 − β1ᵗ), sqrt_bc2 = √(1 − β2ᵗ).
 void adamw(float* p, const float* g, float* m, float* v, long n, float beta1, float beta2, float eps, float shrink,

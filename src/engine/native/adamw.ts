@@ -1,7 +1,7 @@
 /**
  * One AdamW step in place on the `native` backend: p, m, v are updated in their own buffers by one native pass
  * (7 floats of traffic per parameter) instead of ~12 tfjs ops that each allocate a tensor. Same formula as
- * src/train/adamw.ts (torch.optim.AdamW's form; see kernels/native/src/elementwise.h). A buffer shared with
+ * kernels/adamw.ts (torch.optim.AdamW's form; see kernels/native/src/elementwise.h). A buffer shared with
  * another tensor (tfjs shares data between a variable and the tensor it was made from, or a reshape) is not
  * written in place: the variable is assigned a fresh copy instead, so no other tensor changes.
  */
@@ -9,13 +9,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { requireAddon } from './addon.js';
 import { NATIVE_BACKEND } from './backend.js';
-import { biasCorrections } from '../../train/adamw.js';
+import { biasCorrections } from '../../../kernels/adamw.js';
 
 export interface NativeAdamWStep {
   beta1: number;
   beta2: number;
   eps: number;
-  /** p's multiplier before the Adam step: 1 − lr·wd (src/train/adamw.ts decayFactor), 1 when not decayed. */
+  /** p's multiplier before the Adam step: 1 − lr·wd (kernels/adamw.ts decayFactor), 1 when not decayed. */
   shrink: number;
   /** lr and the 1-based step number t. */
   lr: number;

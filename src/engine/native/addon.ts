@@ -5,10 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '../../version.js';
 
-/** Where node-gyp puts the module (kernels/native/build/Release). */
-export const addonPath = fileURLToPath(new URL('../../../kernels/native/build/Release/mbench_native.node', import.meta.url));
+/** Where node-gyp puts the module, in the checkout's kernels/native/build/Release (the same from src/ and dist/). */
+export const addonPath = join(repoRoot, 'kernels/native/build/Release/mbench_native.node');
 
 export interface NativeAddonInfo {
   /** The GEMM engine sgemm uses now: 'openblas' (cblas_sgemm, dlopen'ed) or 'builtin'. */

@@ -9,7 +9,7 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import { loadAddon, requireAddon, type NativeAddonInfo } from './addon.js';
-import { registerFusedAdamW } from '../../train/adamw.js';
+import { registerFusedAdamW } from '../../../kernels/adamw.js';
 import { nativeAdamWStep } from './adamw.js';
 import { nativeKernelNames, registerBackendAndKernels, NATIVE_BACKEND } from './backend.js';
 
@@ -29,7 +29,7 @@ export type NativeStatus = NativeInfo | { available: false; reason: string };
 /** Registers the `native` backend with tfjs (idempotent). Throws when the addon is unavailable. */
 export function registerNativeBackend(): void {
   registerBackendAndKernels(requireAddon());
-  // The optimizer's update as one native pass per weight (src/train/adamw.ts adamwApply).
+  // The optimizer's update as one native pass per weight (kernels/adamw.ts adamwApply).
   registerFusedAdamW(NATIVE_BACKEND, nativeAdamWStep);
 }
 

@@ -21,7 +21,7 @@ import { finetuneCheckpoint, type SuiteName } from '../../train/finetune-suite.j
 import { pretrain } from '../../train/pretrain.js';
 import { resolvePretrain } from '../../train/pretrain-run.js';
 import { tokenizerFor } from '../sharedData.js';
-import { modelFlopsUtilisation, tokensPerSecond } from '../../train/throughput.js';
+import { modelFlopsUtilisation, tokensPerSecond } from '../../model/flops.js';
 import type { PointResult, Runner, RunContext } from './types.js';
 
 /** Greatest common divisor, for a checkpoint interval that lands on every intermediate step. */

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { backendsTable } from '../../bench/table.js';
+import type { CaseResult, KernelRecord } from '../../bench/types.js';
+
+const done = (name: string, medianMs: number, gflops: number): CaseResult => ({
+  state: 'completed', name, kernel: name.split('/')[0]!, shape: { tokens: 8 }, medianMs, gflops, gbps: null, ratioToCalibration: 1,
+  samples: { roundRatios: [1, 1], latencyMs: [medianMs] },
+});
+const record = (backend: string, cases: CaseResult[]): KernelRecord => ({
+  schemaVersion: 1, backend, device: `${backend} device`, mbenchVersion: '0', gitCommit: null, createdAt: 'now',
+  settings: { timeMs: 10, rounds: 2, clock: 'cpu' }, calibration: { name: 'cal', shape: {}, medianMs: 1, gflops: 1 }, cases,
+});
+
+test('the side-by-side table: a column pair per backend and each later backend’s speed against the first', () => {
+  const text = backendsTable([
+    record('wasm', [done('ffn/tiny', 8, 2), done('ln/tiny', 1, 3)]),
+    record('native', [done('ffn/tiny', 2, 8), { state: 'errored', name: 'ln/tiny', kernel: 'ln', shape: { tokens: 8 }, error: 'boom' }]),
+  ]);
+  const rows = text.split('\n');
+  assert.match(rows[0]!, /wasm: wasm device, cpu clock; native: native device, cpu clock/);
+  assert.match(text, /native vs wasm/);
+  const ffn = rows.find((l) => l.includes('ffn/tiny'))!;
+  assert.match(ffn, /8\.000.*2\.00 GFLOP\/s.*2\.000.*8\.00 GFLOP\/s.*4\.00×/);
+  const ln = rows.find((l) => l.includes('ln/tiny'))!;
+  assert.match(ln, /ERROR/);
+  assert.match(ln, /—/);
+});
