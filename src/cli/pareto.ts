@@ -22,7 +22,7 @@ interface ParetoArgs {
 
 export const command: CommandModule<object, ParetoArgs> = {
   command: 'pareto [results-dir]',
-  describe: 'Pareto frontiers of score or held-out MLM loss/accuracy vs pretraining time/cost, speedup vs the baseline, charts',
+  describe: 'Pareto frontiers of score vs pretraining time/cost, speedup vs the baseline, charts',
   builder: (y) =>
     y
       .usage(
