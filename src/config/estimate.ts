@@ -27,7 +27,15 @@ let builtinVocab: number | undefined;
  * for the built-in corpus, whose word-level tokenizer has its own.
  */
 export function plannedModel(config: Record<string, Scalar>): ModelConfig {
-  const features: Partial<ModelFeatures> = {
+  const features = featuresOf(config);
+  const vocabSize = config.corpus === 'builtin' ? (builtinVocab ??= builtinSource().tokenizer.vocabSize) : Number(config.vocabSize);
+  const recipe = String(config.recipe) in RECIPES ? String(config.recipe) : 'bert'; // named recipes set every feature
+  return buildModelConfig({ recipe, size: String(config.size), vocabSize, features });
+}
+
+/** The recipe features an expanded run config sets (the runner and the plan read them the same way). */
+export function featuresOf(config: Record<string, Scalar>): Partial<ModelFeatures> {
+  return {
     positions: config.positions as ModelFeatures['positions'],
     feedForward: config.feedForward as ModelFeatures['feedForward'],
     unpad: Boolean(config.unpad),
@@ -35,9 +43,6 @@ export function plannedModel(config: Record<string, Scalar>): ModelConfig {
     hiddenDropout: Number(config.hiddenDropout),
     vocabMultiple: Number(config.vocabMultiple),
   };
-  const vocabSize = config.corpus === 'builtin' ? (builtinVocab ??= builtinSource().tokenizer.vocabSize) : Number(config.vocabSize);
-  const recipe = String(config.recipe) in RECIPES ? String(config.recipe) : 'bert'; // named recipes set every feature
-  return buildModelConfig({ recipe, size: String(config.size), vocabSize, features });
 }
 
 export function estimateRun(config: Record<string, Scalar>): RunEstimate {

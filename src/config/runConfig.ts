@@ -9,25 +9,22 @@ import { parseDuration, parseRunDuration, formatDuration } from './duration.js';
 export const SIZES = ['tiny', 'mini', 'small', 'medium', 'base', 'large'] as const;
 export const BACKENDS = BACKEND_CHOICES;
 
+/** A zod field that parses with `parse` (a message on failure) and keeps the canonical spelling. */
+const durationOf = (parse: typeof parseDuration) =>
+  z.string().transform((text, ctx) => {
+    const d = parse(text);
+    if (typeof d === 'string') {
+      ctx.addIssue({ code: 'custom', message: d });
+      return z.NEVER;
+    }
+    return formatDuration(d);
+  });
+
 /** A duration string, normalised to its canonical spelling so `200 ba` and `200ba` give one run id. */
-export const durationField = z.string().transform((text, ctx) => {
-  const d = parseDuration(text);
-  if (typeof d === 'string') {
-    ctx.addIssue({ code: 'custom', message: d });
-    return z.NEVER;
-  }
-  return formatDuration(d);
-});
+export const durationField = durationOf(parseDuration);
 
 /** A run's length: a duration, or `0ba` for a random-init point (fine-tuned from the initial weights). */
-export const runDurationField = z.string().transform((text, ctx) => {
-  const d = parseRunDuration(text);
-  if (typeof d === 'string') {
-    ctx.addIssue({ code: 'custom', message: d });
-    return z.NEVER;
-  }
-  return formatDuration(d);
-});
+export const runDurationField = durationOf(parseRunDuration);
 
 /** The switchable features a recipe sets (src/config/recipes.ts); optional: a run or recipe may override any. */
 export const recipeFeatureShape = {

@@ -8,10 +8,10 @@
 import { existsSync, linkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fractionOf, parseDuration, parseRunDuration, type Duration } from '../../config/duration.js';
+import { featuresOf } from '../../config/estimate.js';
 import type { RunSpec } from '../../config/runSpec.js';
 import { UserError } from '../../errors.js';
 import { RECIPES } from '../../model/recipes.js';
-import type { ModelFeatures } from '../../model/types.js';
 import { readJson, writeJsonAtomic } from '../../results/atomic.js';
 import { checkpointsDir } from '../../results/store.js';
 import type { FinetuneResult, PretrainResult } from '../../results/summary.js';
@@ -31,14 +31,7 @@ export const trainRunner: Runner = async (ctx) => {
   const { spec, dir } = ctx;
   const c = spec.config;
   const base = String(c.recipe) in RECIPES ? String(c.recipe) : 'bert'; // named recipes set every feature explicitly
-  const features: Partial<ModelFeatures> = {
-    positions: c.positions as ModelFeatures['positions'],
-    feedForward: c.feedForward as ModelFeatures['feedForward'],
-    unpad: Boolean(c.unpad),
-    attentionDropout: Number(c.attentionDropout),
-    hiddenDropout: Number(c.hiddenDropout),
-    vocabMultiple: Number(c.vocabMultiple),
-  };
+  const features = featuresOf(c);
   const every = parseDuration(String(c.checkpointEvery)) as Duration;
   const options = await resolvePretrain({
     recipe: base,
