@@ -10,7 +10,8 @@
  */
 import { UserError, didYouMean } from '../errors.js';
 import { parseYAxis, xOf, yAxisInfo, yOf, missingReason } from './axes.js';
-import { aggregate, type PlacedPoint } from './aggregate.js';
+import { aggregate, aggregateKey, type PlacedPoint } from './aggregate.js';
+import { headlineInterval, type SeedGroups } from './bootstrap.js';
 import { fitSaturating } from './fit.js';
 import { paretoFrontier, strictFrontier } from './frontier.js';
 import { speedups, type RecipeCurve } from './speedup.js';
@@ -90,6 +91,14 @@ export function analyse(raw: readonly RawPoint[], opts: AnalyseOptions): ParetoR
     // a level the baseline holds at zero cost (its random-init point) has no speedup to give
     const levels = strictFrontier(baseCurve.points, direction).filter((p) => p.x > 0).map((p) => p.y);
     speeds = speedups(baseCurve, others, levels, opts.levels ?? [], metric);
+    // the headline's interval: a bootstrap over each point's seeds
+    const runsOf = new Map<string, PlacedPoint[]>();
+    for (const p of placed) runsOf.set(aggregateKey(p), [...(runsOf.get(aggregateKey(p)) ?? []), p]);
+    const groupsOf = (recipe: string): SeedGroups =>
+      aggregates.filter((a) => a.recipe === recipe && counts(a)).map((a) => (runsOf.get(a.key) ?? []).map(({ x, y }) => ({ x, y })));
+    for (const sp of speeds) {
+      if (sp.atBaselineBest && sp.speedupInterp !== null) sp.interval = headlineInterval(groupsOf(baseline), groupsOf(sp.recipe), metric);
+    }
     if (!levels.length) {
       warnings.push(`no speedups at ${baseline}'s values: none of its pretrained runs is better than its random-init point on ${yAxis}`);
     }

@@ -63,7 +63,8 @@ const isDir = (p: string): boolean => {
 
 const runFolders = (dir: string): string[] =>
   readdirSync(dir)
-    .filter((n) => !n.startsWith('.') && !NOT_RUNS.has(n) && isDir(join(dir, n)))
+    // a chart folder inside the sweep (pareto/, pareto-mlm-accuracy/, any --out there) is not a run
+    .filter((n) => !n.startsWith('.') && !NOT_RUNS.has(n) && isDir(join(dir, n)) && !existsSync(join(dir, n, 'pareto.json')))
     .sort();
 
 const hasFinishedRun = (dir: string): boolean => runFolders(dir).some((r) => existsSync(summaryPath(join(dir, r))));

@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import { xDisplayScale, yAxisInfo, type DisplayScale } from './axes.js';
 import { legendOrder } from './chart/data.js';
 import { configDiff } from './configDiff.js';
-import type { Aggregate, ParetoReport, PointKind, Reach, Speedup, Stat } from './types.js';
+import type { Aggregate, ParetoReport, PointKind, Reach, Speedup, SpeedupInterval, Stat } from './types.js';
 
 /** How a frontier row's recipe cell names a point that is not a full-schedule run. */
 const KIND_SUFFIX: Record<PointKind, string> = { run: '', intermediate: ' (ckpt)', 'random-init': ' (random-init)', reference: ' (ref)' };
@@ -39,6 +39,15 @@ function fmtSpeedup(v: number | null, bound: Speedup['speedupInterpBound'] | 'ex
   if (v === null) return '–';
   const prefix = bound === 'atLeast' ? '≥ ' : bound === 'atMost' ? '≤ ' : bound === 'unknown' ? '~ ' : '';
   return `${prefix}${v.toFixed(2)}×`;
+}
+
+/** "95% CI 0.91–1.60× over seeds": the headline's bootstrap interval, its ends spelled out when open. */
+export function fmtInterval(i: SpeedupInterval): string {
+  const low = i.low === 0 ? 'not reached' : `${i.low.toFixed(2)}×`;
+  const high = i.high === null ? 'unbounded' : `${i.high.toFixed(2)}×`;
+  const pct = Math.round(i.confidence * 100);
+  const missed = i.notReached ? `; ${i.notReached} of ${i.replicates - i.withoutHeadline} draws never reach it` : '';
+  return `${pct}% CI ${low} … ${high} (bootstrap over seeds${missed})`;
 }
 
 export function displayScaleOf(report: ParetoReport): DisplayScale {
@@ -116,6 +125,7 @@ export function headlineLines(report: ParetoReport): string[] {
       sp.speedupInterp === null
         ? `  ${sp.recipe}: no speedup (${sp.recipeInterp.reached ? 'reached at zero cost' : sp.recipeInterp.reason})`
         : `  ${sp.recipe}: ${fmtSpeedup(sp.speedupInterp, sp.speedupInterpBound)} faster (reaches it at ${fmtReach(sp.recipeInterp, s)} ${s.unit})` +
+          (sp.interval ? `; ${fmtInterval(sp.interval)}` : '') +
           (sp.speedupFit === null ? '' : `; from the fits ${fmtSpeedup(sp.speedupFit, 'exact')}`),
     ),
   ];

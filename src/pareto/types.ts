@@ -124,6 +124,22 @@ export interface Speedup {
   baselineFit: Reach | null;
   recipeFit: Reach | null;
   speedupFit: number | null;
+  /** The headline row's seed-bootstrap interval of `speedupInterp` (./bootstrap.ts); null on other rows. */
+  interval?: SpeedupInterval | null;
+}
+
+/** A percentile-bootstrap interval of a speedup (0 = the recipe did not reach the level, ∞ = at zero cost). */
+export interface SpeedupInterval {
+  confidence: number;
+  /** 0 when more than the tail's share of replicates never reached the level. */
+  low: number;
+  /** null when more than the tail's share reached it at zero cost (unbounded; JSON has no ∞). */
+  high: number | null;
+  replicates: number;
+  /** Replicates in which the recipe never reached the baseline's best. */
+  notReached: number;
+  /** Replicates left out: the baseline's best was its random-init point, so there was no headline. */
+  withoutHeadline: number;
 }
 
 export interface ReferenceRule {

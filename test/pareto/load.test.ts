@@ -6,7 +6,7 @@ import { UserError } from '../../src/errors.js';
 import { listSweeps, loadRuns } from '../../src/pareto/load.js';
 import { tempRoot, writeSweep, writeUnfinished } from './synthetic.js';
 
-test('loads finished runs, skips (and counts) run folders without summary.json and the pareto folder', () => {
+test('loads finished runs, skips (and counts) run folders without summary.json, and skips chart folders', () => {
   const root = tempRoot();
   writeSweep(root, 'qs', [
     { recipe: 'bert', wallSeconds: 7200, score: 0.7, tasks: { spam: 0.9 } },
@@ -14,6 +14,9 @@ test('loads finished runs, skips (and counts) run folders without summary.json a
   ]);
   writeUnfinished(root, 'qs', 'running1');
   mkdirSync(join(root, 'qs', 'pareto'), { recursive: true });
+  // another chart folder (sweep --plot's pareto-mlm-accuracy/, or a --out inside the sweep) is known by its pareto.json
+  mkdirSync(join(root, 'qs', 'pareto-mlm-accuracy'), { recursive: true });
+  writeFileSync(join(root, 'qs', 'pareto-mlm-accuracy', 'pareto.json'), '{}');
   const loaded = loadRuns(root);
   assert.equal(loaded.sweep, 'qs');
   assert.equal(loaded.unfinished, 1);
