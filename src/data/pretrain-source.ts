@@ -43,10 +43,18 @@ export class CachedPretrainSource implements PretrainSource {
     return { ...rows, next: { epoch, position, seed: cursor.seed } };
   }
 
+  /**
+   * Held-out rows in batches: the first `maxBatches` full batches of held-out documents, in their cache order.
+   * Asked for more than one pass holds, it goes round again: the same rows, which the evaluator masks afresh
+   * (its masks are keyed on the batch index), so further passes score other positions of the same text. The
+   * default corpus holds 2,126 held-out documents (66 batches of 32): `evalSamples: 3072` is 1.45 passes.
+   */
   evalBatches(batchSize: number, seqLen: number, maxBatches: number): TokenRows[] {
     const held = this.cache.heldOutDocs;
+    const perPass = Math.floor(held.length / batchSize);
     const out: TokenRows[] = [];
-    for (let start = 0; start + batchSize <= held.length && out.length < maxBatches; start += batchSize) {
+    for (let i = 0; perPass > 0 && i < maxBatches; i++) {
+      const start = (i % perPass) * batchSize;
       const rows = emptyRows(batchSize, seqLen, this.tokenizer.special.pad);
       for (let b = 0; b < batchSize; b++) this.fillRow(rows, b, seqLen, held[start + b]!);
       out.push(rows);

@@ -86,8 +86,21 @@ test('resuming from a saved cursor continues the same stream; other seeds shuffl
 
 test('eval batches come from held-out documents only, deterministically', () => {
   const evals = source.evalBatches(2, 128, 3);
-  assert.equal(evals.length, Math.min(3, Math.floor(cache.heldOutDocs.length / 2)));
+  assert.equal(evals.length, cache.heldOutDocs.length >= 2 ? 3 : 0); // more than one pass goes round again (next test)
   const held = new Set(Array.from(cache.heldOutDocs, (d) => cache.docLength(d) + 2));
   for (const e of evals) for (let r = 0; r < 2; r++) assert.ok(held.has(e.attentionMask.subarray(r * 128, (r + 1) * 128).reduce((a, x) => a + x, 0)));
   assert.deepEqual(source.evalBatches(2, 128, 3), evals);
+});
+
+test('eval batches beyond one pass of the held-out documents go round again, in the same order', () => {
+  const perPass = Math.floor(cache.heldOutDocs.length / 2);
+  assert.ok(perPass >= 1);
+  const evals = source.evalBatches(2, 128, perPass * 2 + 1);
+  assert.equal(evals.length, perPass * 2 + 1);
+  for (let i = 0; i < perPass; i++) {
+    assert.deepEqual(evals[perPass + i], evals[i]);
+  }
+  assert.deepEqual(evals[2 * perPass], evals[0]);
+  // a batch larger than the held-out set has no full batch to give
+  assert.deepEqual(source.evalBatches(cache.heldOutDocs.length + 1, 128, 4), []);
 });
