@@ -57,3 +57,19 @@ export function checkName<T extends string>(kind: string, name: string, known: r
   if ((known as readonly string[]).includes(name)) return name as T;
   throw new UserError(`unknown ${kind} '${name}'${didYouMean(name, known)}; known: ${known.join(', ')}`);
 }
+
+/**
+ * Text from a user's file made safe to print in a message: control characters, invalid bytes (read as U+FFFD)
+ * and other unprintable code points become \xNN / \u{…} escapes, and long text is cut to `max` characters, so a
+ * binary file cannot scramble the terminal or flood it.
+ */
+export function printable(text: string, max = 60): string {
+  const cut = [...text].slice(0, max);
+  const escaped = cut.map((ch) => {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+    if ((code >= 0x80 && code < 0xa0) || code === 0xfffd || /\p{Cf}|\p{Co}|\p{Cn}/u.test(ch)) return `\\u{${code.toString(16)}}`;
+    return ch;
+  });
+  return escaped.join('') + ([...text].length > max ? '…' : '');
+}

@@ -59,17 +59,23 @@ export const FinetuneSchema = z.strictObject({
   lr: z.number().positive().max(1).optional(),
 });
 
+/** An sbatch option value: one line, no control characters (a newline would end the option in a batch script). */
+const sbatchValue = z
+  .string()
+  .min(1)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line with no control characters (newline, tab, escape)');
+
 export const SlurmSchema = z.strictObject({
-  partition: z.string().min(1).optional(),
+  partition: sbatchValue.optional(),
   /** Time limit per array task, in sbatch's syntax (e.g. `4:00:00`). */
-  time: z.string().min(1).optional(),
+  time: sbatchValue.optional(),
   cpusPerTask: z.number().int().min(1).optional(),
   gpusPerTask: z.number().int().min(0).optional(),
-  mem: z.string().min(1).optional(),
+  mem: sbatchValue.optional(),
   /** At most this many array tasks at once (`--array=…%N`). */
   concurrency: z.number().int().min(1).optional(),
   /** More sbatch options, one per list entry (passed as separate arguments, never through a shell). */
-  extraArgs: z.array(z.string()).default([]),
+  extraArgs: z.array(sbatchValue).default([]),
 });
 
 export const MockSchema = z.strictObject({

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadFileError, UserError, checkName } from '../errors.js';
+import { BadFileError, UserError, checkName, printable } from '../errors.js';
 import type { MetricName, TaskData, TaskExample, TaskHyperparameters, TaskSpec } from './tasks.js';
 
 export const GLUE_TASKS = ['mnli', 'qnli', 'qqp', 'sst2', 'cola', 'stsb', 'mrpc', 'rte'] as const;
@@ -109,7 +109,7 @@ function readTsv(file: string, f: GlueFormat, spec: TaskSpec): TaskExample[] {
     columns = names.length;
     col = (key) => {
       const i = typeof key === 'number' ? key : names.lastIndexOf(key);
-      if (i < 0) throw new BadFileError(`${file}:1`, `header has no '${key}' column (found: ${names.join(', ')})`);
+      if (i < 0) throw new BadFileError(`${file}:1`, `header has no '${key}' column (found: ${names.map((n) => printable(n, 30)).join(', ')})`);
       return i;
     };
     first = 1;
@@ -131,10 +131,10 @@ function readTsv(file: string, f: GlueFormat, spec: TaskSpec): TaskExample[] {
     let label: number;
     if (spec.kind === 'regression') {
       label = Number(raw);
-      if (raw === '' || !Number.isFinite(label)) throw new BadFileError(where, `score '${raw}' is not a number`);
+      if (raw === '' || !Number.isFinite(label)) throw new BadFileError(where, `score '${printable(raw)}' is not a number`);
     } else {
       label = f.labels!.indexOf(raw);
-      if (label < 0) throw new BadFileError(where, `label '${raw}' is not one of ${f.labels!.join(', ')}`);
+      if (label < 0) throw new BadFileError(where, `label '${printable(raw)}' is not one of ${f.labels!.join(', ')}`);
     }
     out.push(ib >= 0 ? { a: cells[ia]!, b: cells[ib]!, label } : { a: cells[ia]!, label });
   }

@@ -73,6 +73,12 @@ export function parseReferenceCsv(text: string, file: string): RawPoint[] {
   });
   // Published GLUE numbers are usually percentages: read a file whose scores exceed 1.5 as ×100.
   const percent = parsed.some((r) => Math.abs(r.score) > 1.5);
+  for (const r of parsed) {
+    // GLUE metrics are accuracies, F1 and correlations: fractions in [-1, 1] (Matthews, Pearson, Spearman can be negative)
+    if (Math.abs(percent ? r.score / 100 : r.score) > 1) {
+      throw new BadFileError(`${file}:${r.line}`, `score ${r.score} is out of range: give a fraction in [-1, 1] or a percentage in [-100, 100]${percent ? ' (this file is read as percentages: some score is above 1.5)' : ''}`);
+    }
+  }
   return parsed.map((r) => ({
     kind: 'reference' as const,
     id: `ref:${r.line}`,

@@ -11,14 +11,23 @@ import { UserError } from '../errors.js';
 
 export const DEFAULT_RESULTS_ROOT = 'results';
 
-/** Names that become path segments: letters, digits, '.', '_', '-', '+', '=' — never '/', '..' or spaces. */
-const SAFE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._+=-]{1,128}$/;
+/**
+ * Names that become path segments: letters, digits, '.', '_', '-', '+', '=' — never '/', spaces, or a leading
+ * '.' or '-' (a hidden folder such as the cache's `.cache`, `..`, or a name that reads as a flag, `-rf`).
+ */
+const SAFE_SEGMENT = /^[A-Za-z0-9_+=][A-Za-z0-9._+=-]{0,127}$/;
+
+/** Folders of the results root that belong to mbench itself, not to a sweep. */
+export const RESERVED_SWEEP_NAMES: readonly string[] = ['kernels', 'reference'];
 
 export function checkSegment(kind: string, name: string): string {
   if (!SAFE_SEGMENT.test(name)) {
     throw new UserError(
-      `${kind} '${name}' cannot be used as a folder name: use 1-128 letters, digits, '.', '_', '-', '+' or '=' (no '/', spaces or '..')`,
+      `${kind} '${name}' cannot be used as a folder name: use 1-128 letters, digits, '.', '_', '-', '+' or '=', starting with a letter, digit, '_', '+' or '=' (no '/', spaces, or leading '.' or '-')`,
     );
+  }
+  if (kind === 'sweep name' && RESERVED_SWEEP_NAMES.includes(name)) {
+    throw new UserError(`sweep name '${name}' is taken: results/${name}/ holds mbench's own ${name === 'kernels' ? 'kernel benchmark baselines' : 'reference-only charts'}; choose another name`);
   }
   return name;
 }

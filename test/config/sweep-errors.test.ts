@@ -68,3 +68,20 @@ test('a missing or empty file is an error naming it', () => {
   assert.throws(() => loadSweep(join(dir, 'empty.yaml')), /empty\.yaml: the file is empty/);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('sweep names: hidden, flag-like and reserved names are refused at the name line', () => {
+  const body = 'runner: mock\ndefaults: { duration: 10ba }\nmatrix:\n  recipe: [bert]\n';
+  rejects(`name: .cache\n${body}`, /^s\.yaml:1:7: name: sweep name '\.cache' cannot be used as a folder name/);
+  rejects(`name: "-rf"\n${body}`, /^s\.yaml:1:7: name: sweep name '-rf' cannot be used as a folder name/);
+  rejects(`name: "..."\n${body}`, /^s\.yaml:1:7: name: sweep name '\.\.\.' cannot be used/);
+  rejects(`name: kernels\n${body}`, /^s\.yaml:1:7: name: sweep name 'kernels' is taken: results\/kernels\/ holds mbench's own kernel benchmark baselines/);
+  rejects(`name: reference\n${body}`, /sweep name 'reference' is taken/);
+  assert.equal(plan(`name: kernels-2\n${body}`).sweep.name, 'kernels-2');
+});
+
+test('Slurm option values with a newline or another control character are refused', () => {
+  const body = HEAD + 'matrix:\n  recipe: [bert]\n';
+  rejects(body + 'slurm:\n  partition: "debug\\n#SBATCH --uid=0"\n', /^s\.yaml:7:14: slurm\.partition: must be one line with no control characters/);
+  rejects(body + 'slurm:\n  extraArgs: ["--qos=low", "--comment=a\\tb"]\n', /slurm\.extraArgs\[1\]: must be one line/);
+  assert.deepEqual(plan(body + 'slurm:\n  partition: debug\n  extraArgs: ["--qos=low"]\n').sweep.slurm?.extraArgs, ['--qos=low']);
+});

@@ -56,6 +56,16 @@ test('an unknown label is an error naming file:line', () => {
   assert.throws(() => loadGlueTask(dir, 'qnli'), (e: unknown) => e instanceof BadFileError && e.message.includes(`${file}:4`) && e.message.includes("'maybe'"));
 });
 
+test('binary bytes in a label are escaped in the message, not echoed raw', () => {
+  const dir = glueDir();
+  const file = join(dir, 'QNLI', 'train.tsv');
+  appendFileSync(file, Buffer.concat([Buffer.from('9\tWho?\tNobody.\t'), Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0xff, 0x00]), Buffer.from('\n')]));
+  assert.throws(
+    () => loadGlueTask(dir, 'qnli'),
+    (e: unknown) => e instanceof BadFileError && e.message.includes(`${file}:4`) && e.message.includes("'\\x1b[2J\\u{fffd}\\x00'") && !/[\x00-\x08\x1b]/.test(e.message),
+  );
+});
+
 test('missing files are listed; unknown tasks get a did-you-mean', () => {
   const dir = glueDir();
   rmSync(join(dir, 'MNLI', 'dev_mismatched.tsv'));

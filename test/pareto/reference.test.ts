@@ -40,6 +40,10 @@ test('wrong columns: the error names the file, the line and the column', () => {
   assert.match(err('recipe,time,score\n,1,0.5\n'), /^pub\.csv:2: recipe is empty/);
   assert.match(err(''), /^pub\.csv: empty/);
   assert.match(err('recipe,time,score\n'), /header but no rows/);
+  // out of range: 150 (as a percentage) and -1.2 (as a fraction) name their line; -0.4 (a Matthews correlation) is fine
+  assert.match(err('recipe,time,score\na,1,80.3\nb,2,150\n'), /^pub\.csv:3: score 150 is out of range: .*read as percentages/);
+  assert.match(err('recipe,time,score\na,1,0.5\nb,2,-1.2\n'), /^pub\.csv:3: score -1\.2 is out of range/);
+  assert.equal(parseReferenceCsv('recipe,time,score\na,1,-0.4\n', 'pub.csv')[0]!.score, -0.4);
 });
 
 test('a missing reference file is an error naming it', () => {
