@@ -1,4 +1,5 @@
 /** `mbench export`: a checkpoint (or a run folder's newest good one) as a Hugging Face folder. */
+import { checkOutputFolder } from '../results/output-path.js';
 import type { CommandModule } from 'yargs';
 import { EXPORT_FORMATS, exportCheckpoint } from '../export/index.js';
 import { handler } from './common.js';
@@ -33,6 +34,7 @@ export const command: CommandModule<object, Args> = {
       .example('$0 export runs/bert/checkpoints/step-00000200.ckpt --format hf --out hf/bert-200', 'one checkpoint')
       .strict(),
   handler: handler((a: Args) => {
+    checkOutputFolder(a.out);
     const r = exportCheckpoint(a.checkpoint, {
       format: a.format,
       outDir: a.out,

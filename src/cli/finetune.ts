@@ -1,7 +1,10 @@
+import { existsSync, statSync } from 'node:fs';
 import Table from 'cli-table3';
 import type { CommandModule } from 'yargs';
 import { BACKEND_CHOICES, DEFAULT_BACKEND } from '../engine/backend-names.js';
+import { findCheckpoint } from '../export/find-checkpoint.js';
 import { writeJsonAtomic } from '../results/atomic.js';
+import { checkOutputFile } from '../results/output-path.js';
 import type { FinetuneResult } from '../results/summary.js';
 import { finetuneScore } from '../train/finetune-results.js';
 import { FINETUNE_METHODS, SUITES, checkSuiteTasks, finetuneCheckpoint, type FinetuneMethod, type SuiteName } from '../train/finetune-suite.js';
@@ -35,7 +38,7 @@ export const command: CommandModule<object, Args> = {
           "scores the mean of its metrics over seeds; the suite's score is the mean over tasks. --random-init fine-tunes\n" +
           'the same architecture from random weights: the baseline that shows what pretraining buys.',
       )
-      .positional('checkpoint', { type: 'string', demandOption: true, describe: 'a checkpoint written by mbench pretrain (…/checkpoints/step-*.ckpt)' })
+      .positional('checkpoint', { type: 'string', demandOption: true, describe: 'a checkpoint written by mbench pretrain (…/checkpoints/step-*.ckpt), or a run folder: its newest good checkpoint' })
       .option('suite', { type: 'string', default: 'micro-glue', describe: `${SUITES.join(' or ')}` })
       .option('tasks', { type: 'string', array: true, describe: 'only these tasks [default: all of the suite]' })
       .option('seeds', { type: 'number', array: true, describe: "fine-tuning seeds for every task [default: each task's own list]" })
@@ -56,7 +59,16 @@ export const command: CommandModule<object, Args> = {
     const cap = a['max-train-examples'];
     if (cap !== undefined && !(Number.isInteger(cap) && cap >= 8)) throw new UserError(`--max-train-examples must be an integer ≥ 8, got ${cap}`);
     const err = (line: string): boolean => process.stderr.write(line + '\n');
-    const result = await finetuneCheckpoint(a.checkpoint, {
+    if (a.out !== undefined) checkOutputFile(a.out);
+    // a run folder (or its checkpoints/) stands for its newest checkpoint that verifies, as for mbench export
+    let checkpoint = a.checkpoint;
+    if (existsSync(checkpoint) && statSync(checkpoint).isDirectory()) {
+      const found = findCheckpoint(checkpoint);
+      for (const s of found.skipped) err(`finetune: skipped ${s}`);
+      checkpoint = found.path;
+      err(`finetune: ${checkpoint}`);
+    }
+    const result = await finetuneCheckpoint(checkpoint, {
       suite: suite as SuiteName,
       tasks,
       ...(a.seeds?.length && { seeds: a.seeds }),

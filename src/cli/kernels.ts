@@ -1,4 +1,5 @@
 /** `mbench kernels`: kernel throughput table, JSON export, baselines and the CI regression check. */
+import { checkOutputFile } from '../results/output-path.js';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../errors.js';
 import { handler } from './common.js';
@@ -83,6 +84,9 @@ export const command: CommandModule<object, KernelsArgs> = {
     const threshold = parseThreshold(args.threshold);
     const reports = parseReportRequests(args.report ?? []);
     checkReportRequests(reports, args.compare);
+    if (args.json !== undefined) checkOutputFile(args.json, '--json');
+    if (args['save-baseline']) checkOutputFile(args['save-baseline'], '--save-baseline');
+    for (const r of reports) if (r.file && r.file !== '-') checkOutputFile(r.file, `--report ${r.format}`);
     let cases = args.all || args.filter !== undefined ? filterCases(allCases(), args.filter) : defaultCases();
     if (args['plant-slowdown'] !== undefined) {
       // Four times, not two: a +300% change clears a 25% threshold's interval even on a loaded CI machine,

@@ -1,3 +1,4 @@
+import { checkOutputFolder } from '../results/output-path.js';
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic.js';
@@ -72,6 +73,7 @@ export const command: CommandModule<object, Args> = {
       .option('keep-checkpoints', { type: 'number', default: PRETRAIN_DEFAULTS.keepCheckpoints, describe: 'keep the newest N checkpoints (0: all)' })
       .strict(),
   handler: handler(async (a: Args) => {
+    checkOutputFolder(a.out);
     const err = (line: string): boolean => process.stderr.write(line + '\n');
     const ctl = new AbortController();
     const onSigint = (): void => {

@@ -1,3 +1,4 @@
+import { checkOutputFolder } from '../results/output-path.js';
 import type { CommandModule } from 'yargs';
 import { join, resolve } from 'node:path';
 import { loadSweep } from '../config/expand.js';
@@ -50,6 +51,7 @@ export const command: CommandModule<object, Args> = {
       throw new UserError(`--concurrency must be a whole number ≥ 1, not '${args.concurrency}'`);
     }
     const plan = loadSweep(args.file);
+    checkOutputFolder(args.results, '--results');
     const root = resolve(args.results);
     if (args['dry-run']) {
       process.stdout.write(`sweep ${plan.sweep.name} (${args.file}) → ${root}/${plan.sweep.name}/\n${planTable(plannedRuns(plan, root))}\n`);

@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../results/atomic.js';
+import { checkOutputFolder } from '../results/output-path.js';
 import { DEFAULT_RESULTS_ROOT } from '../results/store.js';
 import { analyse } from './analyse.js';
 import { parseXAxis, yAxisInfo, type YAxisInfo } from './axes.js';
@@ -78,6 +79,7 @@ export async function runPareto(opts: RunParetoOptions = {}): Promise<RunParetoR
   // --y is checked against the runs' tasks in analyse; its units (for --level and --rule) are known now
   const yAxis = yAxisInfo(opts.y ?? 'score');
   const rules = (opts.rules ?? []).map((r) => parseRule(r, yAxis.fromUser));
+  if (opts.outDir !== undefined && formatsFor(opts).length) checkOutputFolder(opts.outDir);
   const levels = (opts.levels ?? []).map((v) => parseLevel(v, yAxis));
 
   // 1. load
@@ -114,6 +116,7 @@ export async function runPareto(opts: RunParetoOptions = {}): Promise<RunParetoR
   const outDir = resolve(
     opts.outDir ?? (loaded.sweepDir ? join(loaded.sweepDir, 'pareto') : join(root, 'reference', 'pareto')),
   );
+  checkOutputFolder(outDir);
   // 1b. learning curves from metrics.jsonl: only read when charts are drawn
   let curves: RunCurve[] = [];
   if (formats.some((f) => PLOT_FORMATS.includes(f))) {
