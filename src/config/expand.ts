@@ -13,6 +13,9 @@ import { SweepFileSchema, type SweepFile } from './sweepSchema.js';
 import { YamlSource, type Path } from './yamlSource.js';
 import { didYouMean } from '../errors.js';
 
+/** The most runs a sweep may expand to unless it sets `maxRuns`: far beyond any study, short of exhausting memory. */
+export const DEFAULT_MAX_RUNS = 100_000;
+
 export interface SweepPlan {
   file: string;
   sweep: SweepFile;
@@ -44,12 +47,15 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
   if (!recipes[sweep.baseline]) fail(['baseline'], `unknown recipe '${sweep.baseline}'${didYouMean(sweep.baseline, recipeNames)}; known: ${recipeNames.join(', ')}`);
 
   const { include = [], exclude = [], ...axes } = sweep.matrix;
+  const maxRuns = sweep.maxRuns ?? DEFAULT_MAX_RUNS;
   let combos: Combination[];
   try {
     combos = expandMatrix({
       axes: Object.fromEntries(Object.entries(axes).filter(([, v]) => v !== undefined)) as Record<string, Scalar[]>,
       include: include.map(dropUndefined) as Combination[],
       exclude: exclude.map(dropUndefined) as Combination[],
+      maxCombinations: Math.floor(maxRuns / sweep.seeds.length),
+      capNote: `maxRuns ${maxRuns.toLocaleString('en-US')} / ${sweep.seeds.length} seed${sweep.seeds.length === 1 ? '' : 's'}`,
     });
   } catch (err) {
     if (err instanceof MatrixProblem) fail(err.path, err.message);
@@ -102,6 +108,7 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
     }
   }
   if (evalAt.length && !anyIntermediate) fail(['evalAt'], 'no run is longer than any of these points, so nothing would be evaluated');
+  if (runs.length > maxRuns) fail(['matrix'], `the sweep has ${runs.length.toLocaleString('en-US')} runs (includes added), above the cap of ${maxRuns.toLocaleString('en-US')} (maxRuns); shrink the matrix or raise maxRuns`);
   nameRuns(runs, recipes);
   if (!runs.some((r) => r.recipe === sweep.baseline)) {
     const used = [...new Set(runs.map((r) => r.recipe))].join(', ');
@@ -178,13 +185,18 @@ const NAME_LABELS: Record<string, string> = { maskRatio: 'm', vocabSize: 'v', se
  */
 function nameRuns(runs: RunSpec[], recipes: Record<string, RecipeFeatures>): void {
   const keys = Object.keys(runs[0]?.config ?? {}).filter((k) => !['recipe', 'size', 'duration'].includes(k));
-  const shown = keys.filter((k) =>
-    runs.some((a) => {
-      const preset = (recipes[a.recipe] as Record<string, unknown> | undefined)?.[k];
-      if (preset !== undefined && preset !== a.config[k]) return true;
-      return runs.some((b) => b.recipe === a.recipe && b.config[k] !== a.config[k]);
-    }),
-  );
+  // linear in the runs: per key, does any run depart from its recipe's preset, or any recipe hold two values?
+  const shown = keys.filter((k) => {
+    const firstValue = new Map<string, Scalar | undefined>();
+    for (const r of runs) {
+      const value = r.config[k];
+      const preset = (recipes[r.recipe] as Record<string, unknown> | undefined)?.[k];
+      if (preset !== undefined && preset !== value) return true;
+      if (!firstValue.has(r.recipe)) firstValue.set(r.recipe, value);
+      else if (firstValue.get(r.recipe) !== value) return true;
+    }
+    return false;
+  });
   for (const r of runs) {
     const parts = [r.recipe, String(r.config.size), String(r.config.duration), ...shown.map((k) => `${NAME_LABELS[k] ?? k}${String(r.config[k])}`), `s${r.seed}`];
     r.name = parts.join('-');

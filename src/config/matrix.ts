@@ -16,6 +16,10 @@ export interface MatrixInput {
   axes: Record<string, Scalar[]>;
   include: Combination[];
   exclude: Combination[];
+  /** Refuse a product larger than this before building it (a typo'd range must not eat the machine's memory). */
+  maxCombinations?: number;
+  /** How the cap reads in the refusal, e.g. "100,000 runs (maxRuns) / 3 seeds". */
+  capNote?: string;
 }
 
 export class MatrixProblem extends Error {
@@ -29,6 +33,12 @@ export class MatrixProblem extends Error {
 
 export function expandMatrix(m: MatrixInput): Combination[] {
   const axisNames = Object.keys(m.axes);
+  // 0. the product's size, before building it
+  const size = axisNames.reduce((n, a) => n * m.axes[a]!.length, 1);
+  if (m.maxCombinations !== undefined && size > m.maxCombinations) {
+    const factors = axisNames.map((a) => `${m.axes[a]!.length} ${a}`).join(' × ');
+    throw new MatrixProblem(['matrix'], `the matrix has ${size.toLocaleString('en-US')} combinations (${factors}), above the cap of ${m.maxCombinations.toLocaleString('en-US')}${m.capNote ? ` (${m.capNote})` : ''}; shrink an axis, or raise maxRuns if you mean it`);
+  }
   // 1. product
   let combos: Combination[] = axisNames.length ? [{}] : [];
   for (const axis of axisNames) {

@@ -106,6 +106,8 @@ export const SweepFileSchema = z.strictObject({
   pricePerDeviceHour: z.number().min(0).optional(),
   slurm: SlurmSchema.optional(),
   mock: MockSchema.optional(),
+  /** Refuse to expand to more runs than this (default 100,000: config/expand.ts). */
+  maxRuns: z.number().int().min(1).optional(),
 });
 
 export type SweepFile = z.output<typeof SweepFileSchema>;

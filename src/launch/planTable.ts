@@ -13,16 +13,20 @@ export function si(n: number | null, unit = ''): string {
   return `${Number(n.toPrecision(3))}${unit}`;
 }
 
+/** Rows the plan table draws; beyond them it counts (a terminal table of 10⁴ rows is unreadable, and slow to lay out). */
+export const PLAN_TABLE_ROWS = 200;
+
 export function planTable(runs: PlannedRun[]): string {
   const t = new Table({ style: { head: [], border: [] }, head: ['id', 'run', 'recipe', 'size', 'duration', 'seed', 'params', 'steps', 'tokens*', 'FLOPs', 'extra points', 'state'] });
   let tokens = 0;
   let flops = 0;
   let unknown = 0;
-  for (const { spec, dir } of runs) {
+  runs.forEach(({ spec, dir }, i) => {
     const e = estimateRun(spec.config);
     tokens += e.tokenPositions ?? 0;
     flops += e.flops ?? 0;
     if (e.flops === null) unknown++;
+    if (i >= PLAN_TABLE_ROWS) return;
     t.push([
       spec.id,
       spec.name,
@@ -37,11 +41,11 @@ export function planTable(runs: PlannedRun[]): string {
       spec.intermediates.map((p) => `@${p.at}`).join(' ') || '',
       existsSync(summaryPath(dir)) ? 'done' : 'to run',
     ]);
-  }
+  });
   const points = runs.reduce((n, r) => n + r.spec.intermediates.length, 0);
   const finetune = runs[0]?.spec.finetune;
   const lines = [
-    t.toString(),
+    t.toString() + (runs.length > PLAN_TABLE_ROWS ? `\n… ${(runs.length - PLAN_TABLE_ROWS).toLocaleString('en-US')} more runs not shown (the first ${PLAN_TABLE_ROWS} are above)` : ''),
     `${runs.length} runs (${runs.filter((r) => existsSync(summaryPath(r.dir))).length} done)` +
       (points ? ` + ${points} intermediate points` : '') +
       ` · ≈ ${si(tokens)} token positions · ≈ ${si(flops, 'FLOP')} of pretraining` +

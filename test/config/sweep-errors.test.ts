@@ -85,3 +85,22 @@ test('Slurm option values with a newline or another control character are refuse
   rejects(body + 'slurm:\n  extraArgs: ["--qos=low", "--comment=a\\tb"]\n', /slurm\.extraArgs\[1\]: must be one line/);
   assert.deepEqual(plan(body + 'slurm:\n  partition: debug\n  extraArgs: ["--qos=low"]\n').sweep.slurm?.extraArgs, ['--qos=low']);
 });
+
+test('a matrix above the run cap is refused before it is built, naming the axes and the cap', () => {
+  const values = (n: number, scale: number) => `[${Array.from({ length: n }, (_, i) => (i + 1) * scale).join(', ')}]`;
+  const huge = `name: huge\nrunner: mock\ndefaults: { duration: 2ba }\nseeds: [1, 2]\nmatrix:\n  recipe: [bert]\n  lr: ${values(1000, 1e-5)}\n  weightDecay: ${values(1000, 1e-6)}\n`;
+  rejects(huge, /^s\.yaml:6:3: matrix: the matrix has 1,000,000 combinations \(1 recipe × 1000 lr × 1000 weightDecay\), above the cap of 50,000 \(maxRuns 100,000 \/ 2 seeds\)/);
+  // maxRuns lowers (or raises) the cap; includes that add runs count too
+  const small = `name: s\nrunner: mock\nseeds: [1, 2, 3]\nmaxRuns: 6\nmatrix:\n  recipe: [bert, mosaic]\n  duration: [2ba]\n`;
+  assert.equal(plan(small).runs.length, 6);
+  rejects(small.replace('maxRuns: 6', 'maxRuns: 5'), /the matrix has 2 combinations \(2 recipe × 1 duration\), above the cap of 1 \(maxRuns 5 \/ 3 seeds\)/);
+  rejects(small + '  include:\n    - { recipe: bert, duration: 4ba }\n', /the sweep has 9 runs \(includes added\), above the cap of 6 \(maxRuns\)/);
+});
+
+test('10⁴ runs: names tell apart the keys that vary, and the plan is built (expansion is linear in the runs)', () => {
+  const values = (n: number, scale: number) => `[${Array.from({ length: n }, (_, i) => Number(((i + 1) * scale).toPrecision(6))).join(', ')}]`;
+  const p = plan(`name: big\nrunner: mock\ndefaults: { duration: 2ba }\nmatrix:\n  recipe: [bert]\n  lr: ${values(100, 1e-5)}\n  weightDecay: ${values(100, 1e-6)}\n`);
+  assert.equal(p.runs.length, 10_000);
+  assert.equal(new Set(p.runs.map((r) => r.name)).size, 10_000);
+  assert.equal(p.runs[101]!.name, 'bert-tiny-2ba-lr0.00002-weightDecay0.000002-s1');
+});
