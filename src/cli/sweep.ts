@@ -1,4 +1,5 @@
 import { checkOutputFolder } from '../results/output-path.js';
+import { preflight } from '../launch/preflight.js';
 import type { CommandModule } from 'yargs';
 import { join, resolve } from 'node:path';
 import { loadSweep } from '../config/expand.js';
@@ -52,6 +53,7 @@ export const command: CommandModule<object, Args> = {
     }
     const plan = loadSweep(args.file);
     checkOutputFolder(args.results, '--results');
+    await preflight(plan, { executor: args.executor, warn: (line) => process.stderr.write(line + '\n') });
     const root = resolve(args.results);
     if (args['dry-run']) {
       process.stdout.write(`sweep ${plan.sweep.name} (${args.file}) → ${root}/${plan.sweep.name}/\n${planTable(plannedRuns(plan, root))}\n`);

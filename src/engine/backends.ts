@@ -111,6 +111,15 @@ async function load(name: BackendName): Promise<BackendStatus> {
   }
 }
 
+/** Availability of one backend (loads it if installed; activates nothing). */
+export async function probeBackend(name: BackendName): Promise<BackendStatus> {
+  try {
+    return await load(name);
+  } catch (err) {
+    return { name, available: false, detail: (err as Error).message };
+  }
+}
+
 /** Availability of every backend (loads what is installed; activates nothing). */
 export async function probeBackends(): Promise<BackendStatus[]> {
   const out: BackendStatus[] = [];
