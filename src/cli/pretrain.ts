@@ -93,7 +93,10 @@ export const command: CommandModule<object, Args> = {
         },
         {
           signal: ctl.signal,
-          onResume: (e) => err(e.finished ? `already finished at step ${e.step} (${e.path})` : `resuming from step ${e.step} (${e.path})`),
+          onResume: (e) => {
+            for (const s of e.skipped) err(`skipped a damaged checkpoint: ${s}`);
+            err(e.finished ? `already finished at step ${e.step} (${e.path})` : `resuming from step ${e.step} (${e.path})`);
+          },
           onProgress: (e) => {
             const now = performance.now();
             if (e.step === 1 || e.step === e.totalSteps || now - lastPrint > 2000) {

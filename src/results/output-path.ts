@@ -48,7 +48,7 @@ function checkPlace(path: string, dir: string, flag: string): void {
 /** A folder to write into: missing (it will be made) or an existing, writable folder. */
 export function checkOutputFolder(dir: string, flag = '--out'): void {
   const abs = resolve(dir);
-  if (existsSync(abs) && !statSync(abs).isDirectory()) throw new UserError(`${flag} ${dir}: exists and is a file, not a folder; choose a folder`);
+  if (existsSync(abs) && !statSync(abs).isDirectory()) throw new UserError(`${flag} ${dir}: exists and is not a folder (a file); choose a folder`);
   checkPlace(dir, abs, flag);
 }
 

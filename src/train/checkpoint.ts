@@ -1,11 +1,14 @@
 /**
  * Checkpoints: everything a run needs to continue exactly where it stopped, in one file.
  *
- *   bytes 0-7      magic "MBCKPT01"
+ *   bytes 0-7      magic "MBCKPT02"
  *   bytes 8-11     header length H (uint32, little-endian)
- *   bytes 12..     header: UTF-8 JSON (CheckpointHeader), padded with spaces to a multiple of 4
+ *   bytes 12-43    SHA-256 of the header's H bytes: an edited or damaged header (a step, a cursor) is caught
+ *   bytes 44..     header: UTF-8 JSON (CheckpointHeader), padded with spaces to a multiple of 4
  *   then           blob: float32 little-endian tensors back to back, as listed in header.tensors;
  *                  header.blobBytes and header.blobSha256 detect truncation and corruption.
+ *
+ * Files of the first format ("MBCKPT01": no header digest, the header at byte 12) are still read.
  *
  * Written with writeFileAtomic (temp file + fsync + rename), named by step (`step-00000200.ckpt`), so a killed
  * process leaves the previous checkpoint intact and nothing is ever overwritten.
@@ -18,7 +21,10 @@ import type { DataCursor } from '../data/types.js';
 import type { ModelConfig } from '../model/types.js';
 import { writeFileAtomic } from '../results/atomic.js';
 
-export const CHECKPOINT_MAGIC = 'MBCKPT01';
+export const CHECKPOINT_MAGIC = 'MBCKPT02';
+/** The first format: the same file without the header digest. */
+const CHECKPOINT_MAGIC_V1 = 'MBCKPT01';
+const PREFIX_BYTES = { [CHECKPOINT_MAGIC]: 44, [CHECKPOINT_MAGIC_V1]: 12 } as const;
 export const CHECKPOINT_SCHEMA_VERSION = 1;
 
 export type TensorKind = 'weight' | 'adam.m' | 'adam.v';
@@ -127,9 +133,10 @@ export function encodeCheckpoint(fields: HeaderFields, arrays: readonly NamedArr
   };
   let json = Buffer.from(JSON.stringify(header));
   if (json.length % 4 !== 0) json = Buffer.concat([json, Buffer.alloc(4 - (json.length % 4), 0x20)]);
-  const prefix = Buffer.alloc(12);
+  const prefix = Buffer.alloc(PREFIX_BYTES[CHECKPOINT_MAGIC]);
   prefix.write(CHECKPOINT_MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(json.length, 8);
+  createHash('sha256').update(json).digest().copy(prefix, 12);
   return Buffer.concat([prefix, json, blob]);
 }
 
@@ -151,13 +158,20 @@ export function readCheckpointHeader(path: string): CheckpointHeader {
   }
   try {
     const size = fstatSync(fd).size;
-    const prefix = Buffer.alloc(12);
-    if (readSync(fd, prefix, 0, 12, 0) < 12) throw new BadFileError(path, `truncated checkpoint (${size} bytes, shorter than its 12-byte prefix)`);
-    if (prefix.toString('latin1', 0, 8) !== CHECKPOINT_MAGIC) throw new BadFileError(path, 'not an mbench checkpoint (bad magic bytes)');
+    const magic = Buffer.alloc(8);
+    if (readSync(fd, magic, 0, 8, 0) < 8) throw new BadFileError(path, `truncated checkpoint (${size} bytes, shorter than its prefix)`);
+    const kind = magic.toString('latin1');
+    if (kind !== CHECKPOINT_MAGIC && kind !== CHECKPOINT_MAGIC_V1) throw new BadFileError(path, 'not an mbench checkpoint (bad magic bytes)');
+    const prefixBytes = PREFIX_BYTES[kind];
+    const prefix = Buffer.alloc(prefixBytes);
+    if (readSync(fd, prefix, 0, prefixBytes, 0) < prefixBytes) throw new BadFileError(path, `truncated checkpoint (${size} bytes, shorter than its ${prefixBytes}-byte prefix)`);
     const headerBytes = prefix.readUInt32LE(8);
-    if (12 + headerBytes > size) throw new BadFileError(path, `truncated checkpoint (${size} bytes; the header alone needs ${12 + headerBytes})`);
+    if (prefixBytes + headerBytes > size) throw new BadFileError(path, `truncated checkpoint (${size} bytes; the header alone needs ${prefixBytes + headerBytes})`);
     const json = Buffer.alloc(headerBytes);
-    readSync(fd, json, 0, headerBytes, 12);
+    readSync(fd, json, 0, headerBytes, prefixBytes);
+    if (kind === CHECKPOINT_MAGIC && !createHash('sha256').update(json).digest().equals(prefix.subarray(12, 44))) {
+      throw new BadFileError(path, 'corrupt checkpoint (checksum mismatch in the header: its step, cursor or settings were changed or damaged)');
+    }
     let header: CheckpointHeader;
     try {
       header = JSON.parse(json.toString('utf8')) as CheckpointHeader;
@@ -167,7 +181,7 @@ export function readCheckpointHeader(path: string): CheckpointHeader {
     if (header.format !== 'mbench-checkpoint' || header.schemaVersion !== CHECKPOINT_SCHEMA_VERSION) {
       throw new BadFileError(path, `unsupported checkpoint format ${String(header.format)} v${String(header.schemaVersion)} (this mbench reads v${CHECKPOINT_SCHEMA_VERSION})`);
     }
-    const expected = 12 + headerBytes + header.blobBytes;
+    const expected = prefixBytes + headerBytes + header.blobBytes;
     if (size !== expected) {
       throw new BadFileError(path, size < expected ? `truncated checkpoint (${size} of ${expected} bytes)` : `corrupt checkpoint (${size} bytes, expected ${expected})`);
     }

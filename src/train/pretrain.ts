@@ -78,7 +78,8 @@ export interface PretrainHooks {
   onProgress?(e: ProgressEvent): void;
   onEval?(e: { step: number; loss: number; accuracy: number }): void;
   onCheckpoint?(path: string, step: number): void;
-  onResume?(e: { path: string; step: number; finished: boolean }): void;
+  /** `skipped`: newer checkpoints that failed verification and were moved aside (the run fell back). */
+  onResume?(e: { path: string; step: number; finished: boolean; skipped: string[] }): void;
   /** Stop after the current step; a checkpoint is written and the call rejects with a UserError. */
   signal?: AbortSignal;
 }
@@ -139,7 +140,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       const problem = optimizer.loadArrays(resume.arrays);
       if (problem) throw new UserError(`${resume.path}: cannot resume from this checkpoint: ${problem}`);
       ({ step, cursor, progress } = resume.header);
-      hooks.onResume?.({ path: resume.path, step, finished: resume.header.finished });
+      hooks.onResume?.({ path: resume.path, step, finished: resume.header.finished, skipped: resume.skipped });
       trimMetrics(metricsFile, step);
       if (resume.header.finished) return result();
     } else if (existsSync(metricsFile)) {

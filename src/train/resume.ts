@@ -3,11 +3,12 @@
  * tokenizer, recipe, training settings), and cut metrics.jsonl back to the checkpoint's step so the resumed run
  * appends the same lines an uninterrupted run would have written.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { basename } from 'node:path';
 import { BadFileError } from '../errors.js';
 import type { ModelConfig } from '../model/types.js';
 import { readJsonLines, writeFileAtomic } from '../results/atomic.js';
-import { latestCheckpoint, readCheckpoint, type CheckpointHeader, type NamedArray } from './checkpoint.js';
+import { listCheckpoints, readCheckpoint, type CheckpointHeader, type NamedArray } from './checkpoint.js';
 
 export interface RunIdentity {
   recipe: string;
@@ -31,20 +32,45 @@ export function identityDifferences(header: Pick<CheckpointHeader, 'recipe' | 'm
   return diffs;
 }
 
-/** The newest checkpoint in `dir`, verified and checked against `want`; null when there is none. */
-export function findResumePoint(dir: string, want: RunIdentity): { path: string; header: CheckpointHeader; arrays: NamedArray[] } | null {
-  const latest = latestCheckpoint(dir);
-  if (!latest) return null;
-  const { header, arrays } = readCheckpoint(latest.path);
-  const diffs = identityDifferences(header, want);
-  if (diffs.length > 0) {
-    throw new BadFileError(
-      latest.path,
-      `this checkpoint belongs to a different run, refusing to resume it (${diffs.join('; ')}); ` +
-        'rerun with the original settings or choose another --out',
-    );
+export interface ResumePoint {
+  path: string;
+  header: CheckpointHeader;
+  arrays: NamedArray[];
+  /** Newer checkpoints that failed verification, each moved aside to `<name>.bad`, with why. */
+  skipped: string[];
+}
+
+/**
+ * The newest checkpoint in `dir` that verifies, checked against `want`; null when none does. A damaged newer one
+ * (a torn copy, a flipped bit, an edited header) is moved aside to `<name>.bad` — so the resumed run can write
+ * that step again — and reported in `skipped`; the run falls back to the one before it. A checkpoint of a
+ * different run is never skipped: that is an error.
+ */
+export function findResumePoint(dir: string, want: RunIdentity): ResumePoint | null {
+  const skipped: string[] = [];
+  for (const candidate of listCheckpoints(dir).reverse()) {
+    let read: ReturnType<typeof readCheckpoint>;
+    try {
+      read = readCheckpoint(candidate.path);
+    } catch (err) {
+      if (!(err instanceof BadFileError)) throw err;
+      const aside = `${candidate.path}.bad`;
+      renameSync(candidate.path, aside);
+      skipped.push(`${err.message} (moved to ${basename(aside)})`);
+      continue;
+    }
+    const diffs = identityDifferences(read.header, want);
+    if (diffs.length > 0) {
+      throw new BadFileError(
+        candidate.path,
+        `this checkpoint belongs to a different run, refusing to resume it (${diffs.join('; ')}); ` +
+          'rerun with the original settings or choose another --out',
+      );
+    }
+    return { path: candidate.path, ...read, skipped };
   }
-  return { path: latest.path, header, arrays };
+  if (skipped.length) throw new BadFileError(dir, `no checkpoint that verifies: ${skipped.join('; ')}; delete the folder to start the run again`);
+  return null;
 }
 
 /** Drops metric lines logged after `step` (a run killed between its last checkpoint and its death). */

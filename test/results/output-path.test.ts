@@ -22,7 +22,7 @@ test('folders: new or existing ones pass; /proc, /sys, files and paths under fil
   checkOutputFolder(dir);
   refuses(() => checkOutputFolder('/proc/x'), /^--out \/proc\/x: lies under \/proc, a kernel pseudo-filesystem/);
   refuses(() => checkOutputFolder('/sys/kernel/mbench', '--results'), /^--results \/sys\/kernel\/mbench: lies under \/sys/);
-  refuses(() => checkOutputFolder(aFile), /exists and is a file, not a folder/);
+  refuses(() => checkOutputFolder(aFile), /exists and is not a folder \(a file\)/);
   refuses(() => checkOutputFolder(join(aFile, 'sub')), /a-file is a file, not a folder, so nothing can be created under it/);
 });
 
@@ -45,8 +45,8 @@ test('the CLI refuses bad output paths before any work, with exit 2 and one line
   const mbench = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/mbench.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
   const cases: Array<[string[], RegExp]> = [
     [['pareto', dir, '--csv', '--out', '/proc/x'], /--out \/proc\/x: lies under \/proc/],
-    [['pareto', dir, '--csv', '--out', aFile], /--out .*a-file: exists and is a file/],
-    [['pretrain', '--recipe', 'bert', '--size', 'tiny', '--duration', '2ba', '--out', aFile], /--out .*a-file: exists and is a file/],
+    [['pareto', dir, '--csv', '--out', aFile], /--out .*a-file: exists and is not a folder/],
+    [['pretrain', '--recipe', 'bert', '--size', 'tiny', '--duration', '2ba', '--out', aFile], /--out .*a-file: exists and is not a folder/],
     [['sweep', join(repoRoot, 'sweeps/quickstart.yaml'), '--results', '/proc/r', '--dry-run'], /--results \/proc\/r: lies under \/proc/],
     [['finetune', join(dir, 'missing.ckpt'), '--out', '/proc/r.json'], /--out \/proc\/r\.json: lies under \/proc/],
     // a folder is read as a run folder (its newest good checkpoint), not as a file: an empty one says so

@@ -56,3 +56,23 @@ test('listing, latest and pruning ignore temp files', () => {
   assert.deepEqual(listCheckpoints(dir).map((c) => c.step), [10, 30]);
   assert.equal(latestCheckpoint(join(dir, 'missing')), null);
 });
+
+test('an edited header is caught by its checksum; a first-format file (no header digest) is still read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+  const path = writeCheckpoint(dir, fields(3), arrays);
+  const bytes = readFileSync(path);
+  const headerLength = bytes.readUInt32LE(8);
+  const text = bytes.toString('utf8', 44, 44 + headerLength);
+  assert.match(text, /"step":3,/);
+  // the same length, another step: only the digest can tell
+  const edited = Buffer.from(bytes);
+  edited.write(text.replace('"step":3,', '"step":9,'), 44, 'utf8');
+  writeFileSync(path, edited);
+  assert.throws(() => readCheckpointHeader(path), (e: unknown) => e instanceof BadFileError && e.message.startsWith(path) && /checksum mismatch in the header/.test(e.message));
+  // MBCKPT01: magic, length, header, blob
+  const v1 = Buffer.concat([Buffer.from('MBCKPT01', 'latin1'), bytes.subarray(8, 12), bytes.subarray(44)]);
+  writeFileSync(path, v1);
+  const { header, arrays: back } = readCheckpoint(path);
+  assert.equal(header.step, 3);
+  assert.deepEqual(back, arrays);
+});

@@ -131,6 +131,27 @@ test('a truncated checkpoint is an error naming the file', async () => {
   await assert.rejects(pretrain(options(dir, { duration: '10ba' })), (e: unknown) => e instanceof BadFileError && e.message.includes(ckpt) && /truncated/.test(e.message));
 });
 
+test('a damaged newest checkpoint is moved aside and the run resumes from the one before, to the same end', async () => {
+  const whole = tmp();
+  await pretrain(options(whole, { duration: '20ba' }));
+  const dir = tmp();
+  await pretrain(options(dir, { duration: '20ba' }));
+  const [, last] = listCheckpoints(join(dir, 'checkpoints'));
+  assert.equal(last!.step, 20);
+  // a flipped byte in the newest checkpoint's data, and the metrics of an unfinished run (no result yet)
+  const bytes = readFileSync(last!.path);
+  bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+  writeFileSync(last!.path, bytes);
+  const resumes: Array<{ step: number; skipped: string[] }> = [];
+  const r = await pretrain(options(dir, { duration: '20ba' }), { onResume: (e) => resumes.push({ step: e.step, skipped: e.skipped }) });
+  assert.equal(resumes.length, 1);
+  assert.equal(resumes[0]!.step, 10);
+  assert.match(resumes[0]!.skipped.join(), /step-00000020\.ckpt: corrupt checkpoint \(checksum mismatch in the tensor data\) \(moved to step-00000020\.ckpt\.bad\)/);
+  assert.ok(readdirSync(join(dir, 'checkpoints')).includes('step-00000020.ckpt.bad'));
+  assert.equal(r.steps, 20);
+  assert.deepEqual(trainLosses(dir), trainLosses(whole));
+});
+
 test('a wall-clock duration stops on measured training time', async () => {
   const dir = tmp();
   const r = await pretrain(options(dir, { duration: '0.3s', evalEvery: 0, checkpointEvery: 0 }));

@@ -81,7 +81,10 @@ export const trainRunner: Runner = async (ctx) => {
     signal: ctx.signal,
     onCheckpoint: keepPoint,
     onProgress: (e) => ctx.progress({ phase: 'pretrain', backend: options.backend, step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSecond: e.tokensPerSecond, etaSeconds: e.etaSeconds }),
-    onResume: (e) => ctx.log(`resuming from step ${e.step} (${e.path})${e.finished ? ': pretraining already complete' : ''}`),
+    onResume: (e) => {
+      for (const s of e.skipped) ctx.log(`skipped a damaged checkpoint: ${s}`);
+      ctx.log(`resuming from step ${e.step} (${e.path})${e.finished ? ': pretraining already complete' : ''}`);
+    },
   });
   const finalCheckpoint = latestCheckpoint(checkpointsDir(dir));
   if (!finalCheckpoint) throw new UserError(`${checkpointsDir(dir)}: pretraining finished but left no checkpoint`);
