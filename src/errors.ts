@@ -73,3 +73,26 @@ export function printable(text: string, max = 60): string {
   });
   return escaped.join('') + ([...text].length > max ? '…' : '');
 }
+
+/** What a failed write means, for the errno codes a full, read-only or forbidden disk gives. */
+const STORAGE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the filesystem is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EMFILE: 'too many open files in this process',
+  ENFILE: 'too many open files on this machine',
+};
+
+/**
+ * A filesystem error as a user sees it — which path, and what went wrong with the disk — instead of a stack
+ * trace; null for errors that are not about storage.
+ */
+export function storageError(err: unknown): UserError | null {
+  const e = err as (NodeJS.ErrnoException & { dest?: string }) | null;
+  const reason = e && typeof e.code === 'string' ? STORAGE_ERRORS[e.code] : undefined;
+  if (!reason) return null;
+  const target = e!.path ? `${e!.dest ? `${e!.path} → ${e!.dest}` : e!.path}` : 'a file';
+  return new UserError(`cannot ${e!.syscall === 'open' || e!.syscall === 'write' || !e!.syscall ? 'write' : e!.syscall} ${target}: ${reason} (${e!.code})`, 1);
+}

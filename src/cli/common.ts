@@ -1,8 +1,9 @@
 /** What every command shares: printing errors once, exit codes, and a handler wrapper. */
-import { UserError } from '../errors.js';
+import { UserError, storageError } from '../errors.js';
 
 /** Prints an error once, the way a user should see it, and returns the exit code. */
 export function reportError(err: unknown): number {
+  err = storageError(err) ?? err; // a full or read-only disk is the user's to fix, not a bug: no stack trace
   if (err instanceof UserError) {
     process.stderr.write(`mbench: error: ${err.message}\n`);
     return err.exitCode;

@@ -10,8 +10,19 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 }
 
+/** An fd-based write error (ENOSPC from write(2) has no path) given the path it was writing. */
+function naming(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && !e.path) e.path = path;
+  return err;
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw naming(err, dirname(path));
+  }
   const tmp = tempPathFor(path);
   try {
     const fd = openSync(tmp, 'w');
@@ -26,7 +37,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw naming(err, path);
   }
 }
 
@@ -51,8 +62,12 @@ export function readJson<T = unknown>(path: string): T {
 
 /** Appends one JSON record as a line (metrics.jsonl). */
 export function appendJsonLine(path: string, record: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, JSON.stringify(record) + '\n');
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, JSON.stringify(record) + '\n');
+  } catch (err) {
+    throw naming(err, path);
+  }
 }
 
 /**
