@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { handler } from './common.js';
-import { executeRun, EXIT_BUSY, EXIT_INTERRUPTED } from '../launch/runLifecycle.js';
+import { executeRun, EXIT_BUSY, EXIT_INTERRUPTED, EXIT_TERMINATED } from '../launch/runLifecycle.js';
 import { runnerFor } from '../launch/runners/index.js';
 import { describeProgress, plainLine, throttle } from '../launch/progressLines.js';
 import { taskAt } from '../launch/taskList.js';
@@ -30,8 +30,10 @@ export const command: CommandModule<object, Args> = {
   handler: handler(async (args: Args) => {
     const dir = resolve(runFolder(args));
     const send = process.send?.bind(process);
+    // With a callback, a send into a channel that just broke (the sweep died) is reported there, not as an
+    // unhandled EPIPE that kills the run before it checkpoints.
     const emit = (m: ChildMessage): void => {
-      if (send && process.connected) send(m);
+      if (send && process.connected) send(m, undefined, undefined, () => {});
     };
     const log = (line: string): void => {
       process.stderr.write(plainLine(line)); // into run.log or the Slurm task log
@@ -42,9 +44,10 @@ export const command: CommandModule<object, Args> = {
 
     // Stop cleanly (checkpoints kept, lock released) on Ctrl-C, scancel, or when the executor that started us dies.
     const abort = new AbortController();
-    const stop = (): void => abort.abort();
+    const stop = (): void => abort.abort('SIGINT');
+    const term = (): void => abort.abort('SIGTERM'); // Slurm's time limit or preemption, scancel, kill
     process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGTERM', term);
     if (send) process.once('disconnect', stop);
     try {
       const outcome = await executeRun(dir, { runner: runnerFor, signal: abort.signal, progress, log, logPath: process.env.MBENCH_RUN_LOG ?? null });
@@ -61,14 +64,14 @@ export const command: CommandModule<object, Args> = {
           return EXIT_BUSY;
         case 'interrupted':
           log(`interrupted ${name}; its checkpoints are kept and the next run resumes from them`);
-          return EXIT_INTERRUPTED;
+          return abort.signal.reason === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
         case 'failed':
           process.stderr.write(`mbench: error: run ${name} failed: ${outcome.message}\n`);
           return outcome.exitCode;
       }
     } finally {
       process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      process.off('SIGTERM', term);
       if (send && process.connected) process.disconnect();
     }
   }),

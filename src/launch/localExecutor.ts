@@ -17,7 +17,7 @@ import type { ChildMessage } from './childMessages.js';
 import type { ExecutorEvents, PlannedRun, RunResult, SweepReport } from './executor.js';
 import { runLockState } from './lock.js';
 import { MBENCH_ENTRY } from './runCommand.js';
-import { EXIT_BUSY, EXIT_INTERRUPTED } from './runLifecycle.js';
+import { EXIT_BUSY, EXIT_INTERRUPTED, EXIT_TERMINATED } from './runLifecycle.js';
 import { readFailure, recordFailureIfMissing, runLogPath } from './runFiles.js';
 
 export interface LocalOptions {
@@ -120,7 +120,7 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
       const exit = await startChild(run, opts, children, cpus);
       if (exit.code === EXIT_BUSY) heldElsewhere.push(run);
       else if (exit.code === 0) finish(run, existsSync(summaryPath(run.dir)) ? { state: 'finished' } : { state: 'already-finished' });
-      else if (exit.code === EXIT_INTERRUPTED || (opts.signal.aborted && exit.signal === 'SIGINT')) finish(run, { state: 'interrupted' });
+      else if (exit.code === EXIT_INTERRUPTED || exit.code === EXIT_TERMINATED || (opts.signal.aborted && exit.signal === 'SIGINT')) finish(run, { state: 'interrupted' });
       else {
         const logPath = runLogPath(run.dir);
         // A run killed before it could say why (OOM killer, SIGKILL, a crash in native code) gets a record here.

@@ -22,6 +22,8 @@ import { buildSummary } from './summaryRecord.js';
 /** `mbench run` exit codes besides 0 (finished or already finished) and a failed run's own code. */
 export const EXIT_BUSY = 75; // EX_TEMPFAIL: another process holds the run's lock
 export const EXIT_INTERRUPTED = 130;
+/** Stopped by SIGTERM (Slurm's time limit or preemption, scancel): checkpointed, to be resumed. */
+export const EXIT_TERMINATED = 143;
 export const EXIT_FAILED = 1;
 
 export type RunOutcome =

@@ -200,9 +200,14 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       const last = done();
       if (!last && fullEvalSteps.has(step)) runEval('full');
       else if (!last && o.evalEvery > 0 && step % o.evalEvery === 0) runEval('periodic');
+      // Let signal and disconnect handlers run (a step is synchronous tfjs work): without this turn of the event
+      // loop a Ctrl-C, a SIGTERM or the death of the sweep would only be seen after the last step.
+      if (hooks.signal) await yieldToEventLoop();
       if (hooks.signal?.aborted) {
         checkpoint(false);
-        throw new UserError(`interrupted at step ${step}; the checkpoint in ${ckptDir} resumes it when the same command is run again`, 130);
+        // 128 + the signal's number, as a shell reports it: 130 for SIGINT (and a vanished parent), 143 for SIGTERM
+        const code = hooks.signal.reason === 'SIGTERM' ? 143 : 130;
+        throw new UserError(`interrupted at step ${step}; the checkpoint in ${ckptDir} resumes it when the same command is run again`, code);
       }
       if (!last && o.checkpointEvery > 0 && step % o.checkpointEvery === 0) checkpoint(false);
     }
@@ -270,3 +275,6 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
     model.dispose();
   }
 }
+
+/** One turn of the event loop (setImmediate runs after pending I/O and signal callbacks). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

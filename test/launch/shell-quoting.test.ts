@@ -48,9 +48,14 @@ test('sbatch gets one argument per option, an array with its % limit, and %-esca
     '--partition=gpu a',
     '--time=1:00:00',
     '--gpus-per-task=1',
+    '--signal=B:TERM@120',
+    '--requeue',
     '--qos=high',
     '--comment=$(x)',
     '/r/job.sh',
   ]);
+  // the user's own --signal / --no-requeue replace ours
+  const own = sbatchArgs({ sweep: 'demo', tasks: 1, concurrency: null, logDir: '/r', script: '/r/job.sh', options: { extraArgs: ['--signal=USR1@300', '--no-requeue'] } });
+  assert.deepEqual(own.filter((a) => /signal|requeue/.test(a)), ['--signal=USR1@300', '--no-requeue']);
   assert.throws(() => slurmFilenamePattern('C:\\x', 'a.log'), /treats '\\'/);
 });

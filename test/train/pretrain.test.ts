@@ -158,3 +158,17 @@ test('a wall-clock duration stops on measured training time', async () => {
   assert.ok(r.wallSeconds >= 0.3 && r.steps > 1);
   assert.equal(trainLosses(dir).length, r.steps);
 });
+
+test('a signal from outside the loop (a timer, as a Ctrl-C handler would be) stops training within a step', { timeout: 60_000 }, async () => {
+  const dir = tmp();
+  const ctl = new AbortController();
+  let steps = 0;
+  setTimeout(() => ctl.abort('SIGTERM'), 300);
+  await assert.rejects(
+    pretrain(options(dir, { duration: '100000ba', evalEvery: 0, checkpointEvery: 0 }), { signal: ctl.signal, onProgress: (e) => (steps = e.step) }),
+    (e: unknown) => e instanceof UserError && e.exitCode === 143 && new RegExp(`interrupted at step ${steps};`).test(e.message),
+  );
+  assert.ok(steps > 0 && steps < 100000, `stopped at step ${steps}`);
+  // the checkpoint it wrote on the way out resumes it
+  assert.equal(listCheckpoints(join(dir, 'checkpoints')).at(-1)!.step, steps);
+});

@@ -34,6 +34,9 @@ export function slurmFilenamePattern(dir: string, file: string): string {
   return `${dir.replace(/%/g, '%%')}/${file}`;
 }
 
+/** Seconds before the time limit at which Slurm sends SIGTERM to a task (`--signal=B:TERM@N`). */
+export const SLURM_SIGNAL_SECONDS = 120;
+
 export interface SbatchInput {
   sweep: string;
   tasks: number;
@@ -56,6 +59,13 @@ export function sbatchArgs(i: SbatchInput): string[] {
   if (o?.cpusPerTask) args.push(`--cpus-per-task=${o.cpusPerTask}`);
   if (o?.gpusPerTask !== undefined) args.push(`--gpus-per-task=${o.gpusPerTask}`);
   if (o?.mem) args.push(`--mem=${o.mem}`);
-  args.push(...(o?.extraArgs ?? []), i.script);
+  // A task stops cleanly on SIGTERM (it checkpoints within a step and exits 143): ask for it 120 s before the
+  // time limit (B: the batch step, which `exec`s mbench), and let Slurm requeue a task it preempts or loses
+  // with a node; the requeued task resumes from its checkpoint. A user's own choice in extraArgs wins.
+  const extra = o?.extraArgs ?? [];
+  const given = (flag: string): boolean => extra.some((a) => a === flag || a.startsWith(`${flag}=`));
+  if (!given('--signal')) args.push(`--signal=B:TERM@${SLURM_SIGNAL_SECONDS}`);
+  if (!given('--requeue') && !given('--no-requeue')) args.push('--requeue');
+  args.push(...extra, i.script);
   return args;
 }
