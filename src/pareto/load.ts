@@ -4,9 +4,8 @@
  * excluded, never fatal: one corrupt file should not hide the other runs.
  */
 import { basename, join, resolve } from 'node:path';
-import { statSync } from 'node:fs';
 import { UserError, didYouMean } from '../errors.js';
-import { holdsSummaries, listRuns, listSweeps } from '../results/store.js';
+import { holdsSummaries, isDir, listRuns, listSweeps } from '../results/store.js';
 import { readSummary, type RunSummary } from '../results/summary.js';
 import type { ParetoPoint } from './types.js';
 
@@ -22,14 +21,6 @@ export interface LoadedRuns {
   unfinished: number;
   warnings: string[];
 }
-
-const isDir = (p: string): boolean => {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-};
 
 /** The sweeps pareto can chart: those with at least one summary.json. */
 const sweepsWithResults = (root: string): string[] => listSweeps(root).filter((s) => holdsSummaries(join(root, s)));

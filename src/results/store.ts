@@ -52,7 +52,7 @@ export const sweepRecordFile = (dir: string): string => join(dir, 'sweep.json');
 /** The default chart folder's name; other chart folders are known by the pareto.json inside them. */
 const CHART_FOLDER = 'pareto';
 
-const isDir = (p: string): boolean => {
+export const isDir = (p: string): boolean => {
   try {
     return statSync(p).isDirectory();
   } catch {
