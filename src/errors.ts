@@ -17,7 +17,7 @@ export class BadFileError extends UserError {
   override readonly name = 'BadFileError';
   constructor(
     readonly file: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${file}: ${problem}`);
   }

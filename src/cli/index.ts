@@ -19,7 +19,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'finetune', describe: 'Fine-tune a pretrained checkpoint on micro-GLUE (offline) or GLUE and print per-task scores and the average', load: () => import('./finetune.js') },
   { name: 'export', describe: 'Export a pretrained checkpoint for Hugging Face transformers: safetensors weights, config, tokenizer files, model card', load: () => import('./export.js') },
   { name: 'data', describe: 'Prepare corpora and token caches; check a GLUE folder', load: () => import('./data.js') },
-  { name: 'status', describe: 'Show each run of a sweep: done / running / failed / partial / pending, with scores so far', load: () => import('./status.js') },
+  { name: 'status', describe: 'Show each run of a sweep: done / running / failed / partial / pending / damaged, with scores so far', load: () => import('./status.js') },
   { name: 'run', describe: 'Run one run of a sweep: the folder `mbench sweep` prepared (executors call this; you rarely need to)', load: () => import('./run.js') },
   { name: 'backends', describe: 'List the compute backends, whether each is available (and why not), its device and estimated float32 peak', load: () => import('./backends.js') },
 ];

@@ -43,7 +43,8 @@ export const command: CommandModule<object, Args> = {
       .example('$0 sweep sweeps/quickstart.yaml --plot', 'run the embedded study here and chart it')
       .example('$0 sweep sweeps/mosaicbert-base.yaml --executor slurm --dry-run', 'see what a cluster study would run')
       .epilog(
-        'Finished runs (summary.json present) are never rerun; interrupted runs resume from their checkpoints; a run ' +
+        'Finished runs (a valid summary.json) are never rerun; a damaged summary.json is moved to summary.json.bad and ' +
+          'the run redone; a missing spec.json is rewritten; interrupted runs resume from their checkpoints; a run ' +
           'another process holds (its lock) is left to it. Ctrl-C stops the sweep (and cancels its Slurm job). ' +
           'Sweep file reference: docs/sweeps.md.',
       ),
@@ -60,7 +61,7 @@ export const command: CommandModule<object, Args> = {
       return 0;
     }
     if (args.executor === 'slurm') requireSlurm(); // before writing anything
-    const runs = prepareRuns(plan, root);
+    const runs = prepareRuns(plan, root, (line) => process.stderr.write(`note: ${line}\n`));
     // Tokenizers and token caches the runs share are built once, here, before any run starts.
     await prepareSharedData(plan.runs, (line) => process.stderr.write(`data: ${line}\n`));
     const live = args.progress === 'live' || (args.progress === 'auto' && process.stderr.isTTY === true);

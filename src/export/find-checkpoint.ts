@@ -10,7 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BadFileError, UserError } from '../errors.js';
-import { checkpointsDir } from '../results/store.js';
+import { checkpointsDir, summaryPath } from '../results/store.js';
 import { listCheckpoints, readCheckpoint, type CheckpointHeader, type NamedArray } from '../train/checkpoint.js';
 
 export interface FoundCheckpoint {
@@ -54,7 +54,7 @@ export function findCheckpoint(arg: string): FoundCheckpoint {
 
 /** Where a run folder's records are (exported for tests). */
 export const runRecordPaths = (runDir: string) => ({
-  summary: join(runDir, 'summary.json'),
+  summary: summaryPath(runDir),
   pretrainResult: join(runDir, 'pretrain-result.json'),
   pointFinetune: (step: number) => join(runDir, 'points', `finetune-${step}.json`),
 });

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../errors.js';
 import { readJson } from '../results/atomic.js';
-import type { FinetuneResult, PretrainResult, RunSummary } from '../results/summary.js';
+import { damageLine, readSummary, type FinetuneResult, type PretrainResult } from '../results/summary.js';
 import type { CheckpointHeader } from '../train/checkpoint.js';
 import { finetuneScore } from '../train/finetune-results.js';
 import { runRecordPaths } from './find-checkpoint.js';
@@ -55,7 +55,9 @@ export function runFacts(header: CheckpointHeader, checkpointPath: string, runDi
     tokens: r.tokens, wallSeconds: r.wallSeconds, device: r.device, backend: r.backend, evalLoss: r.evalLoss, evalAccuracy: r.evalAccuracy,
   });
 
-  const summary = tryRead<RunSummary>(paths.summary, warn, (s) => isPretrain(s?.pretrain));
+  const read = readSummary(runDir);
+  if (read.state === 'damaged') warn(`${damageLine(read)}; the model card does not use it`);
+  const summary = read.state === 'finished' ? read.summary : null;
   if (summary && summary.pretrain.steps === header.step) {
     return {
       ...fromHeader,

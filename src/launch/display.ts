@@ -3,10 +3,7 @@
  * line per running run (phase, step, loss, tokens/s, ETA) — with finished/failed runs printed above it. Not on a
  * terminal (CI, Slurm logs, a pipe): plain timestamped lines, a run's progress at most every `plainEveryMs`.
  */
-import { existsSync } from 'node:fs';
-import { readJson } from '../results/atomic.js';
-import { summaryPath } from '../results/store.js';
-import type { RunSummary } from '../results/summary.js';
+import { readSummary } from '../results/summary.js';
 import type { ExecutorEvents, PlannedRun, RunResult } from './executor.js';
 import { describeProgress, formatSeconds, plainLine } from './progressLines.js';
 import type { RunProgressEvent } from './runners/types.js';
@@ -41,12 +38,8 @@ export function describeResult(run: PlannedRun, r: RunResult): string {
 }
 
 function scoreOf(run: PlannedRun): number | null {
-  if (!existsSync(summaryPath(run.dir))) return null;
-  try {
-    return readJson<RunSummary>(summaryPath(run.dir)).score;
-  } catch {
-    return null;
-  }
+  const read = readSummary(run.dir);
+  return read.state === 'finished' ? read.summary.score : null;
 }
 
 export function createDisplay(o: DisplayOptions): Display {

@@ -1,7 +1,7 @@
 /**
  * What every executor shares: the runs it is given, the events it reports, and the outcome of each run.
  * An executor starts `mbench run <dir>` for each unfinished run — as a child process (local) or an array task
- * (Slurm) — and never decides anything a run folder can tell (done = summary.json, taken = lock).
+ * (Slurm) — and never decides anything a run folder can tell (done = a summary.json that validates, taken = lock).
  */
 import type { RunSpec } from '../config/runSpec.js';
 import type { RunProgressEvent } from './runners/types.js';

@@ -12,7 +12,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ACCELERATOR_BACKENDS } from '../engine/backend-names.js';
-import { summaryPath } from '../results/store.js';
+import { isFinished } from '../results/summary.js';
 import type { ChildMessage } from './childMessages.js';
 import type { ExecutorEvents, PlannedRun, RunResult, SweepReport } from './executor.js';
 import { runLockState } from './lock.js';
@@ -108,7 +108,7 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
       if (opts.signal.aborted) return;
       const run = queue.shift();
       if (!run) return;
-      if (existsSync(summaryPath(run.dir))) {
+      if (isFinished(run.dir)) {
         finish(run, { state: 'already-finished' });
         continue;
       }
@@ -119,7 +119,7 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
       }
       const exit = await startChild(run, opts, children, cpus);
       if (exit.code === EXIT_BUSY) heldElsewhere.push(run);
-      else if (exit.code === 0) finish(run, existsSync(summaryPath(run.dir)) ? { state: 'finished' } : { state: 'already-finished' });
+      else if (exit.code === 0) finish(run, isFinished(run.dir) ? { state: 'finished' } : { state: 'already-finished' });
       else if (exit.code === EXIT_INTERRUPTED || exit.code === EXIT_TERMINATED || (opts.signal.aborted && exit.signal === 'SIGINT')) finish(run, { state: 'interrupted' });
       else {
         const logPath = runLogPath(run.dir);
@@ -139,7 +139,7 @@ export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<
       await sleep(opts.pollMs ?? 500, undefined, { signal: opts.signal }).catch(() => undefined);
       for (const run of heldElsewhere.splice(0)) {
         const lock = runLockState(run.dir);
-        if (existsSync(summaryPath(run.dir))) finish(run, { state: 'already-finished' });
+        if (isFinished(run.dir)) finish(run, { state: 'already-finished' });
         else if (lock.held && !lock.stale) heldElsewhere.push(run);
         else {
           const failure = readFailure(run.dir);

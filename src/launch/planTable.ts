@@ -1,8 +1,7 @@
 /** The plan as a table for `mbench sweep --dry-run`: one row per run, estimated steps, tokens and FLOPs. */
 import Table from 'cli-table3';
-import { existsSync } from 'node:fs';
 import { estimateRun } from '../config/estimate.js';
-import { summaryPath } from '../results/store.js';
+import { readSummary } from '../results/summary.js';
 import type { PlannedRun } from './executor.js';
 
 /** 1234567 → `1.23M`; null → `—`. */
@@ -21,7 +20,10 @@ export function planTable(runs: PlannedRun[]): string {
   let tokens = 0;
   let flops = 0;
   let unknown = 0;
+  let done = 0;
   runs.forEach(({ spec, dir }, i) => {
+    const summary = readSummary(dir).state;
+    if (summary === 'finished') done++;
     const e = estimateRun(spec.config);
     tokens += e.tokenPositions ?? 0;
     flops += e.flops ?? 0;
@@ -39,14 +41,14 @@ export function planTable(runs: PlannedRun[]): string {
       si(e.tokenPositions),
       si(e.flops),
       spec.intermediates.map((p) => `@${p.at}`).join(' ') || '',
-      existsSync(summaryPath(dir)) ? 'done' : 'to run',
+      summary === 'finished' ? 'done' : summary === 'damaged' ? 'to redo (damaged summary.json)' : 'to run',
     ]);
   });
   const points = runs.reduce((n, r) => n + r.spec.intermediates.length, 0);
   const finetune = runs[0]?.spec.finetune;
   const lines = [
     t.toString() + (runs.length > PLAN_TABLE_ROWS ? `\n… ${(runs.length - PLAN_TABLE_ROWS).toLocaleString('en-US')} more runs not shown (the first ${PLAN_TABLE_ROWS} are above)` : ''),
-    `${runs.length} runs (${runs.filter((r) => existsSync(summaryPath(r.dir))).length} done)` +
+    `${runs.length} runs (${done} done)` +
       (points ? ` + ${points} intermediate points` : '') +
       ` · ≈ ${si(tokens)} token positions · ≈ ${si(flops, 'FLOP')} of pretraining` +
       (unknown ? ` (+ ${unknown} runs with time/epoch durations, not estimated)` : ''),

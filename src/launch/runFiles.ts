@@ -34,12 +34,31 @@ export function writeSpec(dir: string, spec: RunSpec): void {
   writeJsonAtomic(specPath(dir), spec);
 }
 
+const REWRITE_SPEC = 'rerun `mbench sweep` to rewrite it from the plan';
+
 export function readSpec(dir: string): RunSpec {
-  const spec = readJson<RunSpec>(specPath(dir));
+  let spec: RunSpec;
+  try {
+    spec = readJson<RunSpec>(specPath(dir));
+  } catch (err) {
+    if (err instanceof BadFileError) throw new BadFileError(err.file, `${err.problem}; ${REWRITE_SPEC}`);
+    throw err;
+  }
   if (!spec || typeof spec !== 'object' || typeof spec.id !== 'string' || typeof spec.config !== 'object') {
-    throw new BadFileError(specPath(dir), 'not a run spec (expected the fields id, config, seed …); rerun `mbench sweep` to rewrite it');
+    throw new BadFileError(specPath(dir), `not a run spec (expected the fields id, config, seed …); ${REWRITE_SPEC}`);
   }
   return spec;
+}
+
+/** Whether spec.json is there and reads as a run spec (`mbench sweep` rewrites it when not). */
+export function specReadable(dir: string): boolean {
+  try {
+    readSpec(dir);
+    return true;
+  } catch (err) {
+    if (err instanceof BadFileError) return false;
+    throw err;
+  }
 }
 
 export function readFailure(dir: string): FailureRecord | null {

@@ -1,16 +1,17 @@
 /**
  * The life of one run inside `mbench run`:
- *   1. read spec.json; a run whose summary.json exists is finished — do nothing;
+ *   1. read spec.json; a run whose summary.json validates is finished — do nothing;
  *   2. take the run's lock (./lock.ts) or report who holds it (exit EXIT_BUSY);
- *   3. record the attempt, clear an old failure record, run the runner (it resumes from its checkpoints);
+ *   3. set a damaged summary.json aside (summary.json.bad), record the attempt, clear an old failure record,
+ *      run the runner (it resumes from its checkpoints);
  *   4. write the intermediate points' summaries, then the run's summary.json — last, atomically;
  *   5. on failure write failure.json; on interruption leave the checkpoints; release the lock either way.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunSpec } from '../config/runSpec.js';
-import { appendJsonLine, writeJsonAtomic } from '../results/atomic.js';
-import { summaryPath } from '../results/store.js';
+import { appendJsonLine } from '../results/atomic.js';
+import { damagedSummaryPath, damageLine, readSummary, setAsideSummary, writeSummary } from '../results/summary.js';
 import { UserError } from '../errors.js';
 import { tryLock, type LockInfo, type LockOptions } from './lock.js';
 import { attemptsPath, failurePath, readSpec, recordFailure } from './runFiles.js';
@@ -45,13 +46,16 @@ export interface ExecuteOptions {
 
 export async function executeRun(dir: string, opts: ExecuteOptions): Promise<RunOutcome> {
   const spec = readSpec(dir);
-  if (existsSync(summaryPath(dir))) return { state: 'already-finished', spec };
+  if (readSummary(dir).state === 'finished') return { state: 'already-finished', spec };
   const attempt = tryLock(dir, opts.lock);
   if (!attempt.acquired) return { state: 'busy', spec, holder: attempt.holder };
   const { lock } = attempt;
   try {
     // Someone may have finished it between our check and our lock.
-    if (existsSync(summaryPath(dir))) return { state: 'already-finished', spec };
+    const summary = readSummary(dir);
+    if (summary.state === 'finished') return { state: 'already-finished', spec };
+    // A summary that does not validate is not a result: keep it for inspection, and redo the run.
+    if (summary.state === 'damaged' && setAsideSummary(dir)) opts.log(`${damageLine(summary)}; moved to ${damagedSummaryPath(dir)}, redoing the run`);
     rmSync(failurePath(dir), { force: true });
     appendJsonLine(attemptsPath(dir), { pid: process.pid, host: lock.info.host, startedAt: lock.info.startedAt });
     const runner = await opts.runner(spec);
@@ -72,9 +76,9 @@ export async function executeRun(dir: string, opts: ExecuteOptions): Promise<Run
     // Intermediate points live beside the run, each a folder holding only its summary (intermediateOf = run id).
     for (const r of output.intermediates) {
       const pointDir = join(dirname(dir), r.point.id);
-      writeJsonAtomic(summaryPath(pointDir), buildSummary(spec, r, r.point));
+      writeSummary(pointDir, buildSummary(spec, r, r.point));
     }
-    writeJsonAtomic(summaryPath(dir), buildSummary(spec, output));
+    writeSummary(dir, buildSummary(spec, output));
     return { state: 'finished', spec };
   } finally {
     lock.release();

@@ -1,21 +1,33 @@
 /**
  * What state each run of a sweep is in, read from its folder alone (so it works for any executor, any host):
- * done (summary.json) · running (a live lock) · failed (failure.json) · partial (progress, nobody on it) · pending.
+ * done (a valid summary.json) · running (a live lock) · failed (failure.json) · partial (progress, nobody on it)
+ * · pending · damaged (a summary.json that does not validate: the next `mbench sweep` sets it aside and redoes
+ * the run). A run folder's own files are never needed to name it: the plan (sweep.json or the sweep file) does,
+ * so a deleted spec.json is a note on that run, not an error for the sweep.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, readJsonLines } from '../results/atomic.js';
-import { metricsPath, summaryPath } from '../results/store.js';
-import type { RunSummary } from '../results/summary.js';
-import type { PlannedRun } from './executor.js';
+import { BadFileError } from '../errors.js';
+import { readJsonLines } from '../results/atomic.js';
+import { metricsPath } from '../results/store.js';
+import { damageLine, readSummary } from '../results/summary.js';
 import { runLockState } from './lock.js';
-import { attemptsPath, readFailure } from './runFiles.js';
+import { attemptsPath, readFailure, readSpec, specPath } from './runFiles.js';
 
-export type RunState = 'done' | 'running' | 'failed' | 'partial' | 'pending';
-export const RUN_STATES: readonly RunState[] = ['done', 'running', 'failed', 'partial', 'pending'];
+export type RunState = 'done' | 'running' | 'failed' | 'partial' | 'pending' | 'damaged';
+export const RUN_STATES: readonly RunState[] = ['done', 'running', 'failed', 'partial', 'pending', 'damaged'];
+
+/** A run as the plan names it: enough to find and describe its folder. */
+export interface StatusRun {
+  id: string;
+  name: string;
+  dir: string;
+  /** Run ids of its intermediate (evalAt) points, folders beside it. */
+  intermediates: string[];
+}
 
 export interface RunStatus {
-  run: PlannedRun;
+  run: StatusRun;
   state: RunState;
   /** Last logged training step, if any. */
   step: number | null;
@@ -23,25 +35,25 @@ export interface RunStatus {
   score: number | null;
   wallSeconds: number | null;
   attempts: number;
-  /** Who holds the lock (running), or the failure (failed). */
+  /** Who holds the lock (running), the failure (failed), or what is wrong with summary.json (damaged). */
   detail: string;
-  /** Intermediate points (evalAt) with a summary. */
+  /** Something wrong with the folder besides its state (a missing or unreadable spec.json), or null. */
+  note: string | null;
+  /** Intermediate points (evalAt) with a valid summary. */
   pointsDone: number;
 }
 
-export function runStatus(run: PlannedRun): RunStatus {
+export function runStatus(run: StatusRun): RunStatus {
   const { dir } = run;
   const attempts = existsSync(attemptsPath(dir)) ? safeLines(attemptsPath(dir)).length : 0;
-  const pointsDone = run.spec.intermediates.filter((p) => existsSync(summaryPath(join(dir, '..', p.id)))).length;
-  const base = { run, attempts, pointsDone, step: null, loss: null, score: null, wallSeconds: null, detail: '' };
-  if (existsSync(summaryPath(dir))) {
-    try {
-      const s = readJson<RunSummary>(summaryPath(dir));
-      return { ...base, state: 'done', step: s.pretrain.steps, loss: s.pretrain.finalLoss, score: s.score, wallSeconds: s.pretrain.wallSeconds };
-    } catch (err) {
-      return { ...base, state: 'failed', detail: (err as Error).message };
-    }
+  const pointsDone = run.intermediates.filter((id) => readSummary(join(dir, '..', id)).state === 'finished').length;
+  const base = { run, attempts, pointsDone, step: null, loss: null, score: null, wallSeconds: null, detail: '', note: specNote(dir) };
+  const summary = readSummary(dir);
+  if (summary.state === 'finished') {
+    const s = summary.summary;
+    return { ...base, state: 'done', step: s.pretrain.steps, loss: finiteOrNull(s.pretrain.finalLoss), score: s.score, wallSeconds: s.pretrain.wallSeconds };
   }
+  if (summary.state === 'damaged') return { ...base, state: 'damaged', detail: `${damageLine(summary)}; mbench sweep sets it aside and redoes the run` };
   const last = existsSync(metricsPath(dir)) ? safeLines(metricsPath(dir)).findLast((r) => typeof r.step === 'number' && typeof r.loss === 'number') : undefined;
   const progress = { step: last ? Number(last.step) : null, loss: last ? Number(last.loss) : null };
   const lock = runLockState(dir);
@@ -52,19 +64,26 @@ export function runStatus(run: PlannedRun): RunStatus {
   return { ...base, state: 'pending' };
 }
 
+/** JSON writes a NaN loss (a run that trained no step) as null; status shows it as no loss. */
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Null when spec.json is there and readable; otherwise what is wrong with it, and that `mbench sweep` rewrites it. */
+function specNote(dir: string): string | null {
+  if (!existsSync(dir)) return null; // not prepared yet: nothing is missing
+  if (!existsSync(specPath(dir))) return `${specPath(dir)} is missing; rerun \`mbench sweep\` to rewrite it from the plan`;
+  try {
+    readSpec(dir);
+    return null;
+  } catch (err) {
+    if (err instanceof BadFileError) return err.message;
+    throw err;
+  }
+}
+
 function safeLines(path: string): Array<Record<string, unknown>> {
   try {
     return readJsonLines<Record<string, unknown>>(path);
   } catch {
     return [];
   }
-}
-
-/** Sweeps under a results root: folders holding sweep.json. */
-export function listSweeps(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'sweep.json')))
-    .map((d) => d.name)
-    .sort();
 }

@@ -4,10 +4,7 @@
  * checkpoints and fine-tuning. Only runs finished by this invocation count (a rerun that skips finished runs
  * says nothing about them).
  */
-import { existsSync } from 'node:fs';
-import { readJson } from '../results/atomic.js';
-import { summaryPath } from '../results/store.js';
-import type { RunSummary } from '../results/summary.js';
+import { readSummary } from '../results/summary.js';
 import type { PlannedRun, SweepReport } from './executor.js';
 
 export interface TimeShare {
@@ -27,8 +24,9 @@ export function timeShare(runs: readonly PlannedRun[], report: SweepReport, wall
   let setup = 0;
   let finetune = 0;
   for (const run of runs) {
-    if (report.results.get(run.spec.id)?.state !== 'finished' || !existsSync(summaryPath(run.dir))) continue;
-    const s = readJson<RunSummary>(summaryPath(run.dir));
+    const read = report.results.get(run.spec.id)?.state === 'finished' ? readSummary(run.dir) : null;
+    if (read?.state !== 'finished') continue;
+    const s = read.summary;
     n++;
     pretrain += s.pretrain.wallSeconds;
     setup += s.pretrain.setupSeconds ?? 0;

@@ -1,44 +1,13 @@
 /**
- * Stage 1: read the run store. Finished runs are <root>/<sweep>/<runId>/summary.json; a run folder without
- * summary.json is unfinished and skipped (counted). A summary that cannot be read is reported and excluded,
- * never fatal: one corrupt file should not hide the other runs.
+ * Stage 1: read the run store (src/results). Finished runs are <root>/<sweep>/<runId>/summary.json; a run folder
+ * without summary.json is unfinished and skipped (counted). A summary that does not validate is reported and
+ * excluded, never fatal: one corrupt file should not hide the other runs.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { UserError, didYouMean } from '../errors.js';
-import { readJson } from '../results/atomic.js';
-import { summaryPath } from '../results/store.js';
-import type { RunSummary } from '../results/summary.js';
+import { holdsSummaries, isDir, listRuns, listSweeps } from '../results/store.js';
+import { readSummary, type RunSummary } from '../results/summary.js';
 import type { ParetoPoint } from './types.js';
-
-/** Folders under a sweep that are not runs. */
-const NOT_RUNS = new Set(['pareto']);
-
-/** The fields pareto relies on; everything else in summary.json is passed through untouched. */
-const SummaryShape = z.object({
-  schemaVersion: z.literal(1),
-  id: z.string(),
-  sweep: z.string(),
-  name: z.string(),
-  recipe: z.string().min(1),
-  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  seed: z.number(),
-  intermediateOf: z.string().nullable(),
-  pretrain: z.object({
-    steps: z.number().optional(),
-    wallSeconds: z.number(),
-    tokens: z.number(),
-    flops: z.number(),
-    evalLoss: z.number().nullable().optional(),
-    evalAccuracy: z.number().nullable().optional(),
-  }),
-  finetune: z
-    .object({ tasks: z.record(z.string(), z.object({ score: z.number().nullable() })) })
-    .nullable(),
-  score: z.number().nullable(),
-  costUsd: z.number().nullable(),
-});
 
 export type RawPoint = Omit<ParetoPoint, 'x' | 'y'>;
 
@@ -53,27 +22,8 @@ export interface LoadedRuns {
   warnings: string[];
 }
 
-const isDir = (p: string): boolean => {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-};
-
-const runFolders = (dir: string): string[] =>
-  readdirSync(dir)
-    // a chart folder inside the sweep (pareto/, pareto-mlm-accuracy/, any --out there) is not a run
-    .filter((n) => !n.startsWith('.') && !NOT_RUNS.has(n) && isDir(join(dir, n)) && !existsSync(join(dir, n, 'pareto.json')))
-    .sort();
-
-const hasFinishedRun = (dir: string): boolean => runFolders(dir).some((r) => existsSync(summaryPath(join(dir, r))));
-
-/** Sweeps under a results root: folders holding at least one finished run. */
-export function listSweeps(root: string): string[] {
-  if (!isDir(root)) return [];
-  return runFolders(root).filter((s) => hasFinishedRun(join(root, s)));
-}
+/** The sweeps pareto can chart: those with at least one summary.json. */
+const sweepsWithResults = (root: string): string[] => listSweeps(root).filter((s) => holdsSummaries(join(root, s)));
 
 /**
  * Which sweep folder to read. `root` may itself be a sweep folder (its children hold summary.json); otherwise
@@ -84,7 +34,7 @@ export function resolveSweep(root: string, sweep: string | undefined): { sweep: 
   if (sweep !== undefined) {
     const dir = join(abs, sweep);
     if (!isDir(dir)) {
-      const known = listSweeps(abs);
+      const known = sweepsWithResults(abs);
       throw new UserError(
         `--sweep '${sweep}': no folder ${dir}${didYouMean(sweep, known)}` +
           (known.length ? `; sweeps with finished runs: ${known.join(', ')}` : ''),
@@ -93,8 +43,8 @@ export function resolveSweep(root: string, sweep: string | undefined): { sweep: 
     return { sweep, dir };
   }
   if (!isDir(abs)) return null;
-  if (hasFinishedRun(abs)) return { sweep: basename(abs), dir: abs };
-  const sweeps = listSweeps(abs);
+  if (holdsSummaries(abs)) return { sweep: basename(abs), dir: abs };
+  const sweeps = sweepsWithResults(abs);
   if (sweeps.length === 0) return null;
   if (sweeps.length > 1) {
     throw new UserError(`${abs} holds several sweeps (${sweeps.join(', ')}): choose one with --sweep NAME`);
@@ -120,7 +70,7 @@ export function isRandomInit(s: Pick<RunSummary, 'intermediateOf' | 'config'> & 
 }
 
 /** Stage 1a: one summary → one point, in normalized units. */
-export function pointFromSummary(s: z.infer<typeof SummaryShape> | RunSummary): RawPoint {
+export function pointFromSummary(s: RunSummary): RawPoint {
   const tasks: Record<string, number> = {};
   for (const [task, r] of Object.entries(s.finetune?.tasks ?? {}) as [string, { score: number | null }][]) {
     if (typeof r.score === 'number' && Number.isFinite(r.score)) tasks[task] = r.score;
@@ -154,27 +104,18 @@ export function loadRuns(root: string, sweep?: string): LoadedRuns {
   const runDirs: Record<string, string> = {};
   const warnings: string[] = [];
   let unfinished = 0;
-  for (const run of runFolders(found.dir)) {
-    const file = summaryPath(join(found.dir, run));
-    if (!existsSync(file)) {
+  for (const run of listRuns(found.dir)) {
+    const read = readSummary(join(found.dir, run));
+    if (read.state === 'missing') {
       unfinished++;
       continue;
     }
-    let raw: unknown;
-    try {
-      raw = readJson(file);
-    } catch (err) {
-      warnings.push(`skipped ${(err as Error).message}`);
+    if (read.state === 'damaged') {
+      warnings.push(`skipped ${read.path}: ${read.reason}`);
       continue;
     }
-    const parsed = SummaryShape.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      warnings.push(`skipped ${file}: not a summary.json mbench can read (${issue?.path.join('.') || '(root)'}: ${issue?.message})`);
-      continue;
-    }
-    points.push(pointFromSummary(parsed.data));
-    runDirs[parsed.data.id] = join(found.dir, run);
+    points.push(pointFromSummary(read.summary));
+    runDirs[read.summary.id] = join(found.dir, run);
   }
   return { sweep: found.sweep, sweepDir: found.dir, points, runDirs, unfinished, warnings };
 }

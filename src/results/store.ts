@@ -4,8 +4,12 @@
  *   <root>/<sweep>/<runId>/summary.json      (written last, atomically)
  *   <root>/<sweep>/<runId>/metrics.jsonl     (appended)
  *   <root>/<sweep>/<runId>/checkpoints/
- *   <root>/<sweep>/pareto/                   (mbench pareto outputs)
+ *   <root>/<sweep>/<runId>/spec.json         (the plan's RunSpec; see src/launch/runFiles.ts for the rest)
+ *   <root>/<sweep>/sweep.json                (the plan: written by `mbench sweep` before anything runs)
+ *   <root>/<sweep>/pareto/                   (mbench pareto outputs; any folder holding pareto.json is a chart folder)
+ *   <root>/kernels/<backend>.json            (mbench kernels: files, never run folders)
  */
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, relative, isAbsolute } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -52,3 +56,41 @@ export function runDir(root: string, sweep: string, runId: string): string {
 export const summaryPath = (dir: string): string => join(dir, 'summary.json');
 export const metricsPath = (dir: string): string => join(dir, 'metrics.jsonl');
 export const checkpointsDir = (dir: string): string => join(dir, 'checkpoints');
+export const sweepRecordFile = (dir: string): string => join(dir, 'sweep.json');
+
+/** The default chart folder's name; other chart folders are known by the pareto.json inside them. */
+const CHART_FOLDER = 'pareto';
+
+export const isDir = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The run folders of a sweep folder, by name, sorted: every sub-folder except dot-folders (.slurm/, temp files)
+ * and chart folders (pareto/, pareto-mlm-accuracy/, any `mbench pareto --out` inside the sweep: they hold
+ * pareto.json). Finished, unfinished and damaged runs alike; intermediate points are folders of their own.
+ */
+export function listRuns(sweepDir: string): string[] {
+  if (!isDir(sweepDir)) return [];
+  return readdirSync(sweepDir)
+    .filter((n) => !n.startsWith('.') && n !== CHART_FOLDER && isDir(join(sweepDir, n)) && !existsSync(join(sweepDir, n, 'pareto.json')))
+    .sort();
+}
+
+/** Whether a run folder of `sweepDir` holds a summary.json (finished or damaged: listing does not parse it). */
+export function holdsSummaries(sweepDir: string): boolean {
+  return listRuns(sweepDir).some((r) => existsSync(summaryPath(join(sweepDir, r))));
+}
+
+/**
+ * The sweeps under a results root, by name, sorted: folders that `mbench sweep` prepared (they hold sweep.json)
+ * or that hold run folders with a summary.json (results copied from another machine without the plan). Dot-
+ * folders and chart folders are not sweeps; results/kernels/ holds files only, so it is none either.
+ */
+export function listSweeps(root: string): string[] {
+  return listRuns(root).filter((s) => existsSync(sweepRecordFile(join(root, s))) || holdsSummaries(join(root, s)));
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PlannedRun, RunResult, SweepReport } from '../../src/launch/executor.js';
 import { timeShare, timeShareLine } from '../../src/launch/timeShare.js';
+import { makeSummary } from '../pareto/synthetic.js';
 
 test('the pretraining share counts the timed steps of runs this invocation finished against wall × slots', () => {
   const root = mkdtempSync(join(tmpdir(), 'mbench-share-'));
@@ -13,7 +14,11 @@ test('the pretraining share counts the timed steps of runs this invocation finis
     mkdirSync(dir);
     return { spec: { id }, dir } as unknown as PlannedRun;
   });
-  const summary = (wall: number, setup: number, ft: number) => ({ pretrain: { wallSeconds: wall, setupSeconds: setup }, finetune: { wallSeconds: ft } });
+  // whole summaries (the store reads only valid ones), with the three numbers that matter here
+  const summary = (wall: number, setup: number, ft: number) => {
+    const s = makeSummary('share', { recipe: 'bert', wallSeconds: wall, score: 0.5, tasks: { spam: 0.5 } });
+    return { ...s, pretrain: { ...s.pretrain, setupSeconds: setup }, finetune: { ...s.finetune!, wallSeconds: ft } };
+  };
   writeFileSync(join(root, 'a', 'summary.json'), JSON.stringify(summary(60, 0.5, 4)));
   writeFileSync(join(root, 'b', 'summary.json'), JSON.stringify(summary(30, 0.25, 4)));
   writeFileSync(join(root, 'c', 'summary.json'), JSON.stringify(summary(1000, 1, 1)));

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
-import { listSweeps, loadRuns } from '../../src/pareto/load.js';
+import { loadRuns } from '../../src/pareto/load.js';
+import { listSweeps } from '../../src/results/store.js';
 import { tempRoot, writeSweep, writeUnfinished } from './synthetic.js';
 
 test('loads finished runs, skips (and counts) run folders without summary.json, and skips chart folders', () => {

@@ -3,13 +3,14 @@
  * `mbench run --tasks tasks.json --index i`. Only unfinished runs are submitted, so resubmitting a sweep runs
  * what is left. Files live in <results>/<sweep>/.slurm/<submission>/ (job.sh, tasks.json, logs/task-<i>.log).
  * It polls squeue for states, asks scontrol for exit codes, cancels the job on Ctrl-C, and reports failed tasks
- * with their exit code and log. Run folders stay the ground truth: a task whose run has summary.json finished.
+ * with their exit code and log. Run folders stay the ground truth: a task whose run has a valid summary.json finished.
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SweepFile } from '../../config/sweepSchema.js';
-import { summaryPath, sweepDir } from '../../results/store.js';
+import { sweepDir } from '../../results/store.js';
+import { isFinished } from '../../results/summary.js';
 import { repoRoot } from '../../version.js';
 import type { ExecutorEvents, PlannedRun, RunResult, SweepReport } from '../executor.js';
 import { runLockState } from '../lock.js';
@@ -43,7 +44,7 @@ export async function runSlurm(runs: PlannedRun[], opts: SlurmOptions): Promise<
   const results = new Map<string, RunResult>();
   const todo: PlannedRun[] = [];
   for (const run of runs) {
-    if (existsSync(summaryPath(run.dir))) {
+    if (isFinished(run.dir)) {
       results.set(run.spec.id, { state: 'already-finished' });
       opts.events.ended(run, { state: 'already-finished' });
     } else todo.push(run);
@@ -90,7 +91,7 @@ export async function runSlurm(runs: PlannedRun[], opts: SlurmOptions): Promise<
       const state = rec?.state ?? s?.state ?? 'UNKNOWN';
       const exitCode = rec?.exitCode ?? null;
       pending.delete(i);
-      if (existsSync(summaryPath(run.dir))) {
+      if (isFinished(run.dir)) {
         finish(run, { state: 'finished' });
       } else if (exitCode === EXIT_BUSY) {
         busy.push([i, run]);
@@ -108,7 +109,7 @@ export async function runSlurm(runs: PlannedRun[], opts: SlurmOptions): Promise<
   while (busy.length && !opts.signal.aborted) {
     for (const [i, run] of busy.splice(0)) {
       const lock = runLockState(run.dir);
-      if (existsSync(summaryPath(run.dir))) finish(run, { state: 'already-finished' });
+      if (isFinished(run.dir)) finish(run, { state: 'already-finished' });
       else if (lock.held && !lock.stale) busy.push([i, run]);
       else finish(run, { state: 'left-to-other', holder: `another executor held it while task ${jobId}_${i} ran; resubmit to run it` });
     }
