@@ -100,3 +100,40 @@ test('a real tiny pretraining run through Slurm equals the local one (same ids, 
     assert.ok(Math.abs(a[id]!.pretrain.finalLoss - b[id]!.pretrain.finalLoss) < 1e-4, `${id}: ${a[id]!.pretrain.finalLoss} vs ${b[id]!.pretrain.finalLoss}`);
   }
 });
+
+test('SIGTERM to a real Slurm task (the warning before a time limit, a preemption) checkpoints it; the next sweep resumes it to the local result', { skip, timeout: 300_000 }, async () => {
+  const { start, waitFor, lines } = await import('./helpers.js');
+  const { writeFileSync } = await import('node:fs');
+  const dir = tempDir();
+  const file = join(dir, 'term.yaml');
+  writeFileSync(file, 'name: term\ndefaults: { size: tiny, seqLen: 32, batchSize: 4, backend: wasm, corpus: builtin, checkpointEvery: 100000ba }\nmatrix:\n  recipe: [bert]\n  duration: [120ba]\n');
+  const root = join(dir, 'slurm');
+  const s = start(['sweep', file, '--results', root, '--executor', 'slurm'], { env });
+  let stderr = '';
+  s.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const metrics = (): number => runFolders(root, 'term').reduce((n, d) => n + (existsSync(join(d, 'metrics.jsonl')) ? lines(join(d, 'metrics.jsonl')).length : 0), 0);
+  await waitFor(() => metrics() >= 5, 120_000, 'the task past its fifth step');
+  const jobId = /submitted Slurm job (\d+)/.exec(stderr)?.[1];
+  assert.ok(jobId, stderr);
+  // what Slurm does at --signal time or on preemption: SIGTERM to the batch step (which execs mbench)
+  const sc = spawnSync('scancel', ['--batch', '--signal=TERM', jobId!], { encoding: 'utf8' });
+  assert.equal(sc.status, 0, sc.stderr);
+  await s.done;
+  const [run] = runFolders(root, 'term');
+  const ckpts = readdirSync(join(run!, 'checkpoints')).filter((f) => /^step-\d+\.ckpt$/.test(f));
+  assert.equal(ckpts.length, 1, 'a checkpoint written on SIGTERM');
+  assert.equal(existsSync(join(run!, 'summary.json')), false);
+  const log = readdirSync(join(root, 'term', '.slurm'), { recursive: true }).map(String).filter((f) => f.endsWith('.log'));
+  assert.ok(log.some((f) => /interrupted/.test(readFileSync(join(root, 'term', '.slurm', f), 'utf8'))), 'the task log says it was interrupted');
+  // the next sweep resumes it, to the same end as an uninterrupted local run
+  const again = mbenchSync(['sweep', file, '--results', root, '--executor', 'slurm'], env);
+  assert.equal(again.code, 0, again.stderr);
+  const local = mbenchSync(['sweep', file, '--results', join(dir, 'local')]);
+  assert.equal(local.code, 0, local.stderr);
+  const a = comparableSummaries(root, 'term') as Record<string, { pretrain: { steps: number; finalLoss: number } }>;
+  const b = comparableSummaries(join(dir, 'local'), 'term') as typeof a;
+  for (const id of Object.keys(b)) {
+    assert.equal(a[id]!.pretrain.steps, 120);
+    assert.ok(Math.abs(a[id]!.pretrain.finalLoss - b[id]!.pretrain.finalLoss) < 1e-4, `${a[id]!.pretrain.finalLoss} vs ${b[id]!.pretrain.finalLoss}`);
+  }
+});
