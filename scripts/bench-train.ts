@@ -18,7 +18,7 @@ import { buildModelConfig, mlmRatioOf } from '../src/model/recipes.js';
 import { readJsonLines } from '../src/results/atomic.js';
 import { openSource } from '../src/train/pretrain-run.js';
 import { pretrain } from '../src/train/pretrain.js';
-import { SyntheticSource } from '../src/train/synthetic-source.js';
+import { SyntheticSource } from '../src/data/synthetic-source.js';
 import type { MetricsRecord } from '../src/train/types.js';
 
 const median = (xs: number[]): number => {

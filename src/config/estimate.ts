@@ -9,7 +9,7 @@ import type { Scalar } from './runConfig.js';
 import { parameterCount, trainingFlops } from '../model/flops.js';
 import { buildModelConfig, RECIPES } from '../model/recipes.js';
 import type { ModelConfig, ModelFeatures } from '../model/types.js';
-import { builtinSource } from '../train/builtin-source.js';
+import { builtinSource } from '../data/builtin-source.js';
 
 export interface RunEstimate {
   params: number;

@@ -12,7 +12,7 @@ import { buildModelConfig, mlmRatioOf } from '../model/recipes.js';
 import type { ModelFeatures } from '../model/types.js';
 import { UserError } from '../errors.js';
 import type { PretrainResult } from '../results/summary.js';
-import { builtinSource } from './builtin-source.js';
+import { builtinSource } from '../data/builtin-source.js';
 import { parseDuration, parseRunDuration } from './duration.js';
 import { pretrain, type PretrainHooks, type PretrainOptions } from './pretrain.js';
 

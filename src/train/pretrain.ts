@@ -21,7 +21,7 @@ import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgr
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, parseRunDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';
 import { registerAllGradients } from '../engine/gradients.js';
-import { maskTokens } from './masking.js';
+import { maskTokens } from '../data/masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
 import { seedFor, streamFor } from '../random.js';
