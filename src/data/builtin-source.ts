@@ -5,6 +5,9 @@
  */
 import { TextSource } from './text-source.js';
 
+/** The corpus name (`--corpus builtin`, a sweep's `corpus: builtin`) that picks this text and its own tokenizer. */
+export const BUILTIN_CORPUS = 'builtin';
+
 const BUILTIN_TEXT = `
 The river runs past the old mill and under the stone bridge before it reaches the town. In spring the water is
 high and brown, and the children watch it from the bridge after school. In summer the river is low and clear, and
