@@ -13,17 +13,9 @@
  * selects that form.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { AdamWConfig } from './adamw-config.js';
 
-export interface AdamWConfig {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** 'lr': p·(1 − lr·wd) (torch AdamW, the default); 'peak': p·(1 − wd·lr/peakLr) (Composer's DecoupledAdamW). */
-  decayScale: 'lr' | 'peak';
-}
-
-export const DEFAULT_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.98, eps: 1e-6, weightDecay: 1e-5, decayScale: 'lr' };
+export { DEFAULT_ADAMW, type AdamWConfig } from './adamw-config.js';
 
 /** Biases and LayerNorm scales/shifts are rank-1; only matrices (and embeddings) are decayed. */
 export function isDecayed(shape: readonly number[]): boolean {

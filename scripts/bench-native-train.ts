@@ -27,7 +27,7 @@ import { createEncoder } from '../src/model/encoder.js';
 import { buildModelConfig } from '../src/model/recipes.js';
 import { readJsonLines } from '../src/results/atomic.js';
 import { pretrain } from '../src/train/pretrain.js';
-import { SyntheticSource } from '../src/train/synthetic-source.js';
+import { SyntheticSource } from '../src/data/synthetic-source.js';
 import type { MetricsRecord } from '../src/train/types.js';
 
 interface Config {

@@ -16,9 +16,9 @@ import { useBackend } from '../src/engine/backends.js';
 import { createEncoder } from '../src/model/encoder.js';
 import { buildModelConfig, mlmRatioOf } from '../src/model/recipes.js';
 import { readJsonLines } from '../src/results/atomic.js';
-import { openSource } from '../src/train/pretrain-run.js';
+import { openPretrainSource } from '../src/data/default-source.js';
 import { pretrain } from '../src/train/pretrain.js';
-import { SyntheticSource } from '../src/train/synthetic-source.js';
+import { SyntheticSource } from '../src/data/synthetic-source.js';
 import type { MetricsRecord } from '../src/train/types.js';
 
 const median = (xs: number[]): number => {
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     .help()
     .parseAsync();
   const backend = await useBackend(a.backend);
-  const source = a.data === 'synthetic' ? new SyntheticSource(a.vocab, a.fill) : await openSource({ log: (l) => process.stderr.write(l + '\n') });
+  const source = a.data === 'synthetic' ? new SyntheticSource(a.vocab, a.fill) : await openPretrainSource({ log: (l) => process.stderr.write(l + '\n') });
   const model = buildModelConfig({ recipe: a.recipe, size: a.size, vocabSize: source.tokenizer.vocabSize, maxSeqLen: Math.max(512, a.seq) });
   const dir = mkdtempSync(join(tmpdir(), 'mbench-bench-train-'));
   try {

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic.js';
 import { RECIPE_NAMES, SIZE_NAMES } from '../model/recipes.js';
 import { BACKEND_CHOICES } from '../engine/backend-names.js';
-import { BUILTIN_CORPUS, REQUEST_DEFAULTS, runPretraining } from '../train/pretrain-run.js';
-import { PRETRAIN_DEFAULTS } from '../train/pretrain.js';
+import { pretrainCommandRequest } from '../config/pretrain-request.js';
+import { BUILTIN_CORPUS } from '../data/builtin-source.js';
+import { PRETRAIN_COMMAND_DEFAULTS as COMMAND, TRAINING_DEFAULTS as DEFAULTS } from '../train/defaults.js';
+import { runPretraining } from '../train/pretrain-run.js';
 import { formatSeconds, progressLine, resultLines } from '../train/progress-line.js';
 import { handler } from './common.js';
 
@@ -45,20 +47,20 @@ export const command: CommandModule<object, Args> = {
           'from other settings is refused. Training time excludes evaluation and checkpoint I/O. float32 only: ' +
           'tfjs has no bf16 or low-precision LayerNorm.',
       )
-      .option('recipe', { type: 'string', coerce: last, default: 'mosaic', describe: `model recipe: ${RECIPE_NAMES.join(', ')}` })
-      .option('size', { type: 'string', coerce: last, default: 'tiny', describe: `model size: ${SIZE_NAMES.join(', ')}` })
+      .option('recipe', { type: 'string', coerce: last, default: COMMAND.recipe, describe: `model recipe: ${RECIPE_NAMES.join(', ')}` })
+      .option('size', { type: 'string', coerce: last, default: DEFAULTS.size, describe: `model size: ${SIZE_NAMES.join(', ')}` })
       .option('duration', {
         type: 'string',
-        default: '200ba',
+        default: COMMAND.duration,
         describe: 'how long: steps (200ba), samples (6400sp), tokens (1e6tok), epochs (2ep) or wall-clock training time (30s, 5m, 1.5h)',
       })
       .option('out', { type: 'string', coerce: last, demandOption: true, describe: 'run folder for metrics, checkpoints and the result' })
-      .option('backend', { type: 'string', coerce: last, default: REQUEST_DEFAULTS.backend, describe: `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: native when built, else wasm; see mbench backends)` })
-      .option('seed', { type: 'number', default: REQUEST_DEFAULTS.seed, describe: 'seeds init, masking, dropout and data order' })
-      .option('batch', { type: 'number', default: REQUEST_DEFAULTS.batchSize, describe: 'samples per step' })
-      .option('seq', { type: 'number', default: REQUEST_DEFAULTS.seqLen, describe: 'sequence length (samples are truncated and padded to it)' })
-      .option('lr', { type: 'number', describe: `peak learning rate [default: ${PRETRAIN_DEFAULTS.peakLr}]` })
-      .option('warmup', { type: 'string', describe: `linear warmup length, any duration unit [default: ${PRETRAIN_DEFAULTS.warmup}]` })
+      .option('backend', { type: 'string', coerce: last, default: DEFAULTS.backend, describe: `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: native when built, else wasm; see mbench backends)` })
+      .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'seeds init, masking, dropout and data order' })
+      .option('batch', { type: 'number', default: DEFAULTS.batchSize, describe: 'samples per step' })
+      .option('seq', { type: 'number', default: DEFAULTS.seqLen, describe: 'sequence length (samples are truncated and padded to it)' })
+      .option('lr', { type: 'number', describe: `peak learning rate [default: ${DEFAULTS.peakLr}]` })
+      .option('warmup', { type: 'string', describe: `linear warmup length, any duration unit [default: ${DEFAULTS.warmup}]` })
       .option('mask-ratio', { type: 'number', describe: 'training mask ratio [default: the recipe\'s, bert 0.15, mosaic 0.3]; evaluation always masks 15%' })
       .option('corpus', {
         type: 'string',
@@ -66,11 +68,11 @@ export const command: CommandModule<object, Args> = {
         describe: `corpus files or folders (C4 JSON lines, .gz, plain text) [default: the embedded corpus]; '${BUILTIN_CORPUS}' = a few KB of built-in text with a word tokenizer, for a quick try`,
       })
       .option('tokenizer', { type: 'string', describe: 'bert-base-uncased (default) or wordpiece-<size>' })
-      .option('eval-every', { type: 'number', default: 100, describe: 'evaluate held-out MLM loss/accuracy every N steps (0: only at the end)' })
-      .option('eval-batches', { type: 'number', default: PRETRAIN_DEFAULTS.evalBatches, describe: 'held-out batches per periodic evaluation (0: no evaluation at all)' })
-      .option('eval-samples', { type: 'number', default: PRETRAIN_DEFAULTS.fullEvalSamples, describe: 'held-out samples of the full evaluation at the end: the same fixed set for every run, ≥ 20k masked tokens at --seq 64' })
-      .option('checkpoint-every', { type: 'number', default: 50, describe: 'checkpoint every N steps (0: only at the end)' })
-      .option('keep-checkpoints', { type: 'number', default: PRETRAIN_DEFAULTS.keepCheckpoints, describe: 'keep the newest N checkpoints (0: all)' })
+      .option('eval-every', { type: 'number', default: COMMAND.evalEvery, describe: 'evaluate held-out MLM loss/accuracy every N steps (0: only at the end)' })
+      .option('eval-batches', { type: 'number', default: DEFAULTS.evalBatches, describe: 'held-out batches per periodic evaluation (0: no evaluation at all)' })
+      .option('eval-samples', { type: 'number', default: DEFAULTS.fullEvalSamples, describe: 'held-out samples of the full evaluation at the end: the same fixed set for every run, ≥ 20k masked tokens at --seq 64 (0: no evaluation at all)' })
+      .option('checkpoint-every', { type: 'number', default: DEFAULTS.checkpointEvery, describe: 'checkpoint every N steps (0: only at the end)' })
+      .option('keep-checkpoints', { type: 'number', default: DEFAULTS.keepCheckpoints, describe: 'keep the newest N checkpoints (0: all)' })
       .strict(),
   handler: handler(async (a: Args) => {
     checkOutputFolder(a.out);
@@ -85,12 +87,12 @@ export const command: CommandModule<object, Args> = {
     let lastPrint = 0;
     try {
       const result = await runPretraining(
-        {
-          recipe: a.recipe, size: a.size, outDir: a.out, duration: a.duration, backend: a.backend, seed: a.seed, batchSize: a.batch,
-          seqLen: a.seq, peakLr: a.lr, warmup: a.warmup, maskRatio: a['mask-ratio'], corpus: a.corpus, tokenizer: a.tokenizer,
-          evalEvery: a['eval-every'], evalBatches: a['eval-batches'], evalSamples: a['eval-samples'], checkpointEvery: a['checkpoint-every'], keepCheckpoints: a['keep-checkpoints'],
+        pretrainCommandRequest({
+          out: a.out, recipe: a.recipe, size: a.size, duration: a.duration, backend: a.backend, seed: a.seed, batch: a.batch, seq: a.seq,
+          lr: a.lr, warmup: a.warmup, maskRatio: a['mask-ratio'], corpus: a.corpus, tokenizer: a.tokenizer, evalEvery: a['eval-every'],
+          evalBatches: a['eval-batches'], evalSamples: a['eval-samples'], checkpointEvery: a['checkpoint-every'], keepCheckpoints: a['keep-checkpoints'],
           log: err,
-        },
+        }),
         {
           signal: ctl.signal,
           onResume: (e) => {

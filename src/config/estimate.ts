@@ -4,12 +4,13 @@
  * model the run will build; only the batches are assumed: every position a real token (samples are padded, so
  * a run counts fewer) and `maskRatio` of them masked.
  */
-import { parseRunDuration, type Duration } from './duration.js';
-import type { Scalar } from './runConfig.js';
+import { BUILTIN_CORPUS, builtinSource } from '../data/builtin-source.js';
 import { parameterCount, trainingFlops } from '../model/flops.js';
-import { buildModelConfig, RECIPES } from '../model/recipes.js';
-import type { ModelConfig, ModelFeatures } from '../model/types.js';
-import { builtinSource } from '../train/builtin-source.js';
+import { buildModelConfig } from '../model/recipes.js';
+import type { ModelConfig } from '../model/types.js';
+import { parseRunDuration, type Duration } from './duration.js';
+import { modelOf } from './pretrain-request.js';
+import type { ResolvedRunConfig } from './runConfig.js';
 
 export interface RunEstimate {
   params: number;
@@ -22,37 +23,23 @@ export interface RunEstimate {
 let builtinVocab: number | undefined;
 
 /**
- * The model a run of `config` builds (as src/launch/runners/train.ts and src/train/pretrain-run.ts do): the
- * recipe's features as the expanded config sets them, and the tokenizer's vocabulary — `vocabSize`, except
- * for the built-in corpus, whose word-level tokenizer has its own.
+ * The model a run of `config` builds (src/config/pretrain-request.ts modelOf, as the run does): the recipe's
+ * features as the expanded config sets them, and the tokenizer's vocabulary — `vocabSize`, except for the
+ * built-in corpus, whose word-level tokenizer has its own.
  */
-export function plannedModel(config: Record<string, Scalar>): ModelConfig {
-  const features = featuresOf(config);
-  const vocabSize = config.corpus === 'builtin' ? (builtinVocab ??= builtinSource().tokenizer.vocabSize) : Number(config.vocabSize);
-  const recipe = String(config.recipe) in RECIPES ? String(config.recipe) : 'bert'; // named recipes set every feature
-  return buildModelConfig({ recipe, size: String(config.size), vocabSize, features });
+export function plannedModel(config: ResolvedRunConfig): ModelConfig {
+  const vocabSize = config.corpus === BUILTIN_CORPUS ? (builtinVocab ??= builtinSource().tokenizer.vocabSize) : config.vocabSize;
+  return buildModelConfig({ ...modelOf(config), vocabSize });
 }
 
-/** The recipe features an expanded run config sets (the runner and the plan read them the same way). */
-export function featuresOf(config: Record<string, Scalar>): Partial<ModelFeatures> {
-  return {
-    positions: config.positions as ModelFeatures['positions'],
-    feedForward: config.feedForward as ModelFeatures['feedForward'],
-    unpad: Boolean(config.unpad),
-    attentionDropout: Number(config.attentionDropout),
-    hiddenDropout: Number(config.hiddenDropout),
-    vocabMultiple: Number(config.vocabMultiple),
-  };
-}
-
-export function estimateRun(config: Record<string, Scalar>): RunEstimate {
+export function estimateRun(config: ResolvedRunConfig): RunEstimate {
   const model = plannedModel(config);
-  const seq = Number(config.seqLen);
-  const batch = Number(config.batchSize);
-  const d = parseRunDuration(String(config.duration)) as Duration;
+  const seq = config.seqLen;
+  const batch = config.batchSize;
+  const d = parseRunDuration(config.duration) as Duration;
   const steps = d.unit === 'ba' ? d.value : d.unit === 'sp' ? Math.ceil(d.value / batch) : d.unit === 'tok' ? Math.ceil(d.value / (batch * seq)) : null;
   const tokenPositions = d.unit === 'tok' ? d.value : steps === null ? null : steps * batch * seq;
   const positions = batch * seq;
-  const perStep = trainingFlops(model, { batchSize: batch, seqLen: seq, realTokens: positions, maskedTokens: Number(config.maskRatio) * positions });
+  const perStep = trainingFlops(model, { batchSize: batch, seqLen: seq, realTokens: positions, maskedTokens: config.maskRatio * positions });
   return { params: parameterCount(model), steps, tokenPositions, flops: steps === null ? null : steps * perStep };
 }

@@ -7,7 +7,8 @@ import { checkSegment } from '../results/store.js';
 import { parseDuration, parseRunDuration, fractionOf, type Duration } from './duration.js';
 import { expandMatrix, MatrixProblem, describe, type Combination } from './matrix.js';
 import { BUILTIN_RECIPES, RECIPE_FEATURE_KEYS, type RecipeFeatures } from './recipes.js';
-import { BUILTIN_DEFAULTS, RunConfigSchema, type Scalar } from './runConfig.js';
+import { BUILTIN_CORPUS } from '../data/builtin-source.js';
+import { BUILTIN_DEFAULTS, ResolvedRunConfigSchema, type ResolvedRunConfig, type RunConfigKey, type Scalar } from './runConfig.js';
 import { identity, shortHash, RUN_SPEC_SCHEMA_VERSION, type FinetuneSpec, type RunSpec } from './runSpec.js';
 import { SweepFileSchema, type SweepFile } from './sweepSchema.js';
 import { YamlSource, type Path } from './yamlSource.js';
@@ -69,8 +70,8 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
   let anyIntermediate = false;
   for (const combo of combos) {
     const config = resolveConfig(combo, sweep, recipes, fail);
-    const duration = parseRunDuration(String(config.duration)) as Duration;
-    if (config.corpus === 'builtin' && finetune && sweep.runner === 'train') {
+    const duration = parseRunDuration(config.duration) as Duration;
+    if (config.corpus === BUILTIN_CORPUS && finetune && sweep.runner === 'train') {
       fail(['finetune'], `run ${describe(combo)}: the 'builtin' corpus has its own word-level tokenizer, which fine-tuning cannot use; use corpus: default (or a path), or finetune: { suite: none }`);
     }
     if (duration.value === 0 && !finetune) {
@@ -90,7 +91,7 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
         sweep: sweep.name,
         name: '',
         runner: sweep.runner,
-        recipe: String(config.recipe),
+        recipe: config.recipe,
         baseline: sweep.baseline,
         config,
         seed,
@@ -148,7 +149,8 @@ function resolveRecipes(sweep: SweepFile, fail: Fail): Record<string, RecipeFeat
   return out;
 }
 
-function resolveConfig(combo: Combination, sweep: SweepFile, recipes: Record<string, RecipeFeatures>, fail: Fail): Record<string, Scalar> {
+/** Built-in defaults < the sweep's defaults < the matrix cell, then the recipe's features for keys still unset. */
+function resolveConfig(combo: Combination, sweep: SweepFile, recipes: Record<string, RecipeFeatures>, fail: Fail): ResolvedRunConfig {
   const merged: Record<string, Scalar> = { ...dropUndefined(BUILTIN_DEFAULTS), ...(dropUndefined(sweep.defaults ?? {}) as Combination), ...combo };
   const recipeName = String(merged.recipe);
   const features = recipes[recipeName];
@@ -158,12 +160,13 @@ function resolveConfig(combo: Combination, sweep: SweepFile, recipes: Record<str
   }
   for (const k of RECIPE_FEATURE_KEYS) if (merged[k] === undefined) merged[k] = features![k];
   if (merged.duration === undefined) fail(['matrix'], `run ${describe(combo)} has no duration: set defaults.duration or a matrix axis 'duration' (e.g. [200ba, 400ba])`);
-  const parsed = RunConfigSchema.safeParse(merged);
+  const parsed = ResolvedRunConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     fail(['matrix'], `run ${describe(combo)}: ${issue.path.join('.')}: ${issue.message}`);
   }
-  return sortObject(dropUndefined(parsed.data as Record<string, Scalar | undefined>));
+  // Keys sorted, so spec.json reads the same whatever order the schema lists them in.
+  return sortObject(parsed.data!);
 }
 
 function finetuneSpec(sweep: SweepFile, fail: Fail): FinetuneSpec | null {
@@ -184,13 +187,13 @@ const NAME_LABELS: Record<string, string> = { maskRatio: 'm', vocabSize: 'v', se
  * departs from the recipe's preset (`-m0.4`), so names tell runs apart without listing the recipe's features.
  */
 function nameRuns(runs: RunSpec[], recipes: Record<string, RecipeFeatures>): void {
-  const keys = Object.keys(runs[0]?.config ?? {}).filter((k) => !['recipe', 'size', 'duration'].includes(k));
+  const keys = (Object.keys(runs[0]?.config ?? {}) as RunConfigKey[]).filter((k) => !['recipe', 'size', 'duration'].includes(k));
   // linear in the runs: per key, does any run depart from its recipe's preset, or any recipe hold two values?
   const shown = keys.filter((k) => {
     const firstValue = new Map<string, Scalar | undefined>();
     for (const r of runs) {
       const value = r.config[k];
-      const preset = (recipes[r.recipe] as Record<string, unknown> | undefined)?.[k];
+      const preset = (recipes[r.recipe] as Partial<Record<RunConfigKey, Scalar>> | undefined)?.[k];
       if (preset !== undefined && preset !== value) return true;
       if (!firstValue.has(r.recipe)) firstValue.set(r.recipe, value);
       else if (firstValue.get(r.recipe) !== value) return true;
@@ -198,7 +201,7 @@ function nameRuns(runs: RunSpec[], recipes: Record<string, RecipeFeatures>): voi
     return false;
   });
   for (const r of runs) {
-    const parts = [r.recipe, String(r.config.size), String(r.config.duration), ...shown.map((k) => `${NAME_LABELS[k] ?? k}${String(r.config[k])}`), `s${r.seed}`];
+    const parts = [r.recipe, r.config.size, r.config.duration, ...shown.map((k) => `${NAME_LABELS[k] ?? k}${String(r.config[k])}`), `s${r.seed}`];
     r.name = parts.join('-');
     for (const p of r.intermediates) p.name = `${r.name}@${p.at}`;
   }
@@ -208,8 +211,8 @@ function dropUndefined<T extends Record<string, unknown>>(o: T): { [K in keyof T
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
-function sortObject<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
+function sortObject<T extends object>(o: T): T {
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k as keyof T]])) as T;
 }
 
 export { BadFileError };

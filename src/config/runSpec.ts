@@ -4,7 +4,8 @@
  * the same runs whatever the key order in the file; it is the run's folder name.
  */
 import { createHash } from 'node:crypto';
-import type { Scalar } from './runConfig.js';
+import { BadFileError } from '../errors.js';
+import { ResolvedRunConfigSchema, type ResolvedRunConfig } from './runConfig.js';
 import type { FINETUNE_SUITES } from './sweepSchema.js';
 
 export const RUN_SPEC_SCHEMA_VERSION = 1;
@@ -49,8 +50,9 @@ export interface RunSpec {
   recipe: string;
   /** The sweep's baseline recipe (for Pareto speedups). */
   baseline: string;
-  /** Every run-config key, resolved (recipe features filled in), without the seed: RunSummary.config. */
-  config: Record<string, Scalar>;
+  /** Every run-config key, validated and resolved (recipe features filled in, keys sorted), without the seed:
+   *  the typed settings of the run, and RunSummary.config. */
+  config: ResolvedRunConfig;
   seed: number;
   finetune: FinetuneSpec | null;
   devices: number;
@@ -72,6 +74,17 @@ export function identity(spec: Omit<RunSpec, 'id' | 'intermediates'> & { evalAt:
     evalAt: spec.evalAt,
     mock: spec.mock,
   };
+}
+
+/**
+ * A RunSpec's settings as read back from spec.json, checked against the schema they were validated with when the
+ * sweep was expanded (a spec.json edited by hand, or written by another mbench version, fails here, by name).
+ */
+export function checkedConfig(spec: RunSpec, file: string): ResolvedRunConfig {
+  const parsed = ResolvedRunConfigSchema.safeParse(spec.config);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new BadFileError(file, `config.${issue.path.join('.')}: ${issue.message}; rerun \`mbench sweep\` to rewrite it`);
 }
 
 /** JSON with object keys sorted at every level (arrays keep their order). */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Corpus } from './corpus.js';
 import type { TokenizerInfo } from './types.js';
-import { BERT_BASE_UNCASED, bertBaseUncasedVocab, vocabTxt } from './vocab-bert.js';
+import { BERT_BASE_UNCASED, BERT_VOCAB_SIZE, bertBaseUncasedVocab, vocabTxt } from './vocab-bert.js';
 import { trainedVocab, truncateTrainedVocab } from './vocab-train.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
@@ -28,6 +28,21 @@ export function parseTokenizerName(name: string): { kind: 'bert' } | { kind: 'tr
   const m = TRAINED.exec(name);
   if (m) return { kind: 'trained', size: Number(m[1]) };
   throw new UserError(`unknown tokenizer '${name}': use '${BERT_BASE_UNCASED}' or 'wordpiece-<size>' (e.g. wordpiece-8192)`);
+}
+
+/**
+ * A run's `vocabSize` names its tokenizer: bert-base-uncased's 30522 is the default tokenizer (undefined here);
+ * any other size is a WordPiece vocabulary of that size trained on the run's corpus.
+ */
+export function tokenizerOfVocabSize(vocabSize: number): string | undefined {
+  return vocabSize === BERT_VOCAB_SIZE ? undefined : `wordpiece-${vocabSize}`;
+}
+
+/** The inverse: the vocabulary size a tokenizer name stands for (`--tokenizer wordpiece-4096` is 4096). */
+export function vocabSizeOfTokenizer(name: string): number {
+  const t = parseTokenizerName(name);
+  if (t.kind === 'trained' && t.size === BERT_VOCAB_SIZE) throw new UserError(`tokenizer '${name}': a vocabulary of ${BERT_VOCAB_SIZE} is '${BERT_BASE_UNCASED}'; a trained one must be smaller`);
+  return t.kind === 'bert' ? BERT_VOCAB_SIZE : t.size;
 }
 
 /** Builds the named tokenizer (training a vocabulary on `corpus` when needed) and records it by id. */

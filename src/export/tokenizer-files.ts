@@ -13,8 +13,8 @@ import { UserError } from '../errors.js';
 import type { SpecialTokenIds } from '../data/types.js';
 import { tokenizerById } from '../data/tokenizers.js';
 import { vocabTxt } from '../data/vocab-bert.js';
-import { builtinSentences } from '../train/builtin-source.js';
-import { WordTokenizer } from '../train/text-source.js';
+import { builtinSentences } from '../data/builtin-source.js';
+import { WordTokenizer } from '../data/text-source.js';
 import type { OutputFile } from './output-dir.js';
 
 export interface ExportVocabulary {

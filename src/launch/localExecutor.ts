@@ -81,7 +81,7 @@ export const MAX_WASM_THREADS = 8;
 
 /** One run per core: tfjs on wasm/cpu trains single-threaded; accelerator backends get one run at a time. */
 export function defaultConcurrency(runs: PlannedRun[]): number {
-  const accelerated = runs.some((r) => r.spec.runner === 'train' && (ACCELERATOR_BACKENDS as readonly string[]).includes(String(r.spec.config.backend)));
+  const accelerated = runs.some((r) => r.spec.runner === 'train' && (ACCELERATOR_BACKENDS as readonly string[]).includes(r.spec.config.backend));
   return Math.max(1, Math.min(accelerated ? 1 : availableParallelism(), runs.length));
 }
 

@@ -4,29 +4,17 @@
  * varies between processes), so runs that each trained their own `wordpiece-N` could end up with different
  * vocabularies inside one study. Prepared first, every run finds the one cached vocabulary.
  */
+import { pretrainDataOf } from '../config/pretrain-request.js';
 import type { RunSpec } from '../config/runSpec.js';
+import { BUILTIN_CORPUS } from '../data/builtin-source.js';
 
-const BERT_BASE_VOCAB_SIZE = 30522;
-/** The built-in corpus (src/train/pretrain-run.ts BUILTIN_CORPUS) has its own word-level tokenizer. */
-const BUILTIN = 'builtin';
-
-/**
- * The sweep's `vocabSize` picks the tokenizer: 30522 is bert-base-uncased's real vocabulary; any other size is a
- * WordPiece vocabulary of that size trained on the run's corpus (src/data/tokenizers.ts).
- */
-export function tokenizerFor(vocabSize: unknown, corpus: string): { tokenizer?: string } {
-  if (corpus === BUILTIN || vocabSize === undefined || Number(vocabSize) === BERT_BASE_VOCAB_SIZE) return {};
-  return { tokenizer: `wordpiece-${Number(vocabSize)}` };
-}
-
-/** The distinct (corpus, tokenizer) pairs the real runs of a sweep need. */
+/** The distinct (corpus, tokenizer) pairs the real runs of a sweep need (the built-in text needs none). */
 export function sharedDataOf(specs: readonly RunSpec[]): Array<{ corpus: string[]; tokenizer?: string }> {
   const seen = new Map<string, { corpus: string[]; tokenizer?: string }>();
   for (const spec of specs) {
-    const corpus = String(spec.config.corpus);
-    if (spec.runner !== 'train' || corpus === BUILTIN) continue;
-    const t = tokenizerFor(spec.config.vocabSize, corpus);
-    seen.set(`${corpus}\0${t.tokenizer ?? ''}`, { corpus: corpus === 'default' ? [] : [corpus], ...t });
+    if (spec.runner !== 'train' || spec.config.corpus === BUILTIN_CORPUS) continue;
+    const data = pretrainDataOf(spec.config);
+    seen.set(`${spec.config.corpus}\0${data.tokenizer ?? ''}`, data);
   }
   return [...seen.values()];
 }

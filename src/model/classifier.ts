@@ -1,101 +1,81 @@
 /**
- * Fine-tuning head on the [CLS] token (Devlin et al. 2019, §4): pooled = tanh([CLS]·Wp + bp), then
- * dropout and a linear layer to `numLabels` outputs. numLabels ≥ 2: classification, mean softmax
- * cross-entropy over the batch; numLabels = 1: regression (e.g. STS-B), mean squared error.
+ * The sequence classification / regression head on [CLS], as BERT's BertForSequenceClassification (Devlin et al.
+ * 2019, §4): pooled = tanh(W_p · h_[CLS] + b_p); logits = W_c · dropout(pooled) + b_c, with numLabels outputs
+ * (≥ 2: classification, mean softmax cross-entropy; 1: regression such as STS-B, mean squared error).
+ * Weights are initialised like the encoder's (N(0, 0.02²), biases 0), keyed by the fine-tuning seed and the
+ * weight's name; dropout is keyed by the step's dropout seed (salt 0x7ead).
  *
- *   const clf = new SequenceClassifier(encoder, 2, seed);
- *   const { value, grads } = tf.variableGrads(() => clf.loss(batch, labels, stepSeed), clf.weights.map(w => w.variable));
- *   const predictions = clf.predict(batch); // class ids, or regression values
+ *   const head = new ClassifierHead(config.hidden, numLabels, seed, config.hiddenDropout);
+ *   const loss = () => classificationLoss(classifierLogits(encoder, head, batch, stepSeed), labels);
+ *   // train [...encoder.encoderWeights(), ...head.weights]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dropout } from '../../kernels/dropout.js';
-import { mixSeed } from '../random.js';
 import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import { linear } from '../../kernels/matmul.js';
 import { UserError } from '../errors.js';
+import { mixSeed } from '../random.js';
 import type { Encoder } from './encoder.js';
-import type { ModelWeight, NamedWeights, TokenBatch } from './types.js';
-import { WeightStore } from './weights.js';
+import { initValues } from './init.js';
+import type { ModelWeight, TokenBatch } from './types.js';
 
-export class SequenceClassifier {
-  private readonly head: WeightStore;
+let headCounter = 0;
+
+export class ClassifierHead {
+  readonly weights: ModelWeight[] = [];
+  /** tfjs variable names are global: each head gets its own prefix so two heads can live side by side. */
+  private readonly prefix = `finetune-head${++headCounter}/`;
 
   constructor(
-    readonly encoder: Encoder,
+    readonly hidden: number,
     readonly numLabels: number,
     seed: number,
+    readonly dropoutRate = 0.1,
   ) {
     if (!Number.isInteger(numLabels) || numLabels < 1) throw new UserError(`numLabels must be a positive integer, got ${numLabels}`);
-    const H = encoder.config.hidden;
-    this.head = new WeightStore(mixSeed(seed, 0xc15));
-    this.head.add('cls.pool.w', [H, H], 'normal');
-    this.head.add('cls.pool.b', [H], 'zeros');
-    this.head.add('cls.out.w', [H, numLabels], 'normal');
-    this.head.add('cls.out.b', [numLabels], 'zeros');
+    this.add('head.pooler.w', [hidden, hidden], true, seed);
+    this.add('head.pooler.b', [hidden], false, seed);
+    this.add('head.classifier.w', [hidden, numLabels], true, seed);
+    this.add('head.classifier.b', [numLabels], false, seed);
   }
 
-  /** What fine-tuning trains: the encoder (without its MLM head) and this head. */
-  get weights(): ModelWeight[] {
-    return [...this.encoder.encoderWeights(), ...this.head.weights];
+  private add(name: string, shape: number[], normal: boolean, seed: number): void {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = initValues(normal ? 'normal' : 'zeros', size, seed, name);
+    this.weights.push({ name, variable: tf.variable(tf.tensor(values, shape, 'float32'), true, this.prefix + name) });
   }
 
-  /** [B, numLabels] outputs (logits, or the regression value when numLabels = 1). */
-  logits(batch: TokenBatch, dropoutSeed: number | null): tf.Tensor2D {
-    const { hidden, layout } = this.encoder.encode(batch, dropoutSeed);
-    const clsRows = Int32Array.from({ length: batch.batchSize }, (_, b) => {
-      const row = layout.rowOf[b * batch.seqLen]!;
-      if (row < 0) throw new Error(`sequence ${b} of the batch is empty (its first token is a pad)`);
-      return row;
-    });
-    const w = (n: string) => this.head.get(n) as tf.Tensor as tf.Tensor2D;
-    const b = (n: string) => this.head.get(n) as tf.Tensor as tf.Tensor1D;
-    let pooled = tf.tanh(linear(gatherRows(hidden, rowIndex(clsRows)), w('cls.pool.w'), b('cls.pool.b'))) as tf.Tensor2D;
-    if (dropoutSeed !== null) pooled = dropout(pooled, this.encoder.config.hiddenDropout, mixSeed(dropoutSeed, 0xc15));
-    return linear(pooled, w('cls.out.w'), b('cls.out.b'));
+  private w(i: number): tf.Variable {
+    return this.weights[i]!.variable;
   }
 
-  /** Mean cross-entropy (labels: class ids) or mean squared error (numLabels = 1, labels: targets). */
-  loss(batch: TokenBatch, labels: Int32Array | Float32Array | readonly number[], dropoutSeed: number | null): tf.Scalar {
-    if (labels.length !== batch.batchSize) throw new Error(`${labels.length} labels for a batch of ${batch.batchSize}`);
-    const out = this.logits(batch, dropoutSeed);
-    if (this.numLabels === 1) return tf.losses.meanSquaredError(tf.tensor1d(Float32Array.from(labels)), tf.reshape(out, [batch.batchSize])) as tf.Scalar;
-    for (const l of labels) if (!Number.isInteger(l) || l < 0 || l >= this.numLabels) throw new Error(`label ${l} is not a class id in [0, ${this.numLabels})`);
-    const onehot = tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), this.numLabels);
-    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(out)), 1))) as tf.Scalar;
+  /** [B, H] hidden states at [CLS] → [B, numLabels] logits (or scores). */
+  apply(cls: tf.Tensor2D, dropoutSeed: number | null): tf.Tensor2D {
+    let pooled = tf.tanh(linear(cls, this.w(0) as tf.Tensor as tf.Tensor2D, this.w(1) as tf.Tensor as tf.Tensor1D));
+    if (dropoutSeed !== null) pooled = dropout(pooled, this.dropoutRate, mixSeed(dropoutSeed, 0x7ead));
+    return linear(pooled, this.w(2) as tf.Tensor as tf.Tensor2D, this.w(3) as tf.Tensor as tf.Tensor1D);
   }
 
-  /** Class ids (argmax) or regression values, without dropout. */
-  predict(batch: TokenBatch): Float32Array {
-    return tf.tidy(() => {
-      const out = this.logits(batch, null);
-      return (this.numLabels === 1 ? tf.reshape(out, [batch.batchSize]) : tf.cast(tf.argMax(out, 1), 'float32')).dataSync() as Float32Array;
-    });
-  }
-
-  /** Encoder weights (MLM head included) and the head's, for fine-tuning checkpoints. */
-  exportWeights(): NamedWeights {
-    const enc = this.encoder.exportWeights();
-    const head = this.head.exportWeights();
-    return { values: new Map([...enc.values, ...head.values]), shapes: new Map([...enc.shapes, ...head.shapes]) };
-  }
-
-  importWeights(w: NamedWeights, source?: string): void {
-    const pick = (head: boolean): NamedWeights => {
-      const keep = (name: string) => name.startsWith('cls.') === head;
-      return {
-        values: new Map([...w.values].filter(([n]) => keep(n))),
-        shapes: new Map([...w.shapes].filter(([n]) => keep(n))),
-      };
-    };
-    // Check both parts before changing either.
-    const problems = [...this.encoder.weightMismatches(pick(false)), ...this.head.mismatches(pick(true))];
-    if (problems.length > 0) throw new UserError(`${source ?? 'weights'} does not fit this classifier: ${problems.slice(0, 5).join('; ')}`);
-    this.encoder.importWeights(pick(false), source);
-    this.head.importWeights(pick(true), source);
-  }
-
-  /** Disposes the head's weights (the encoder belongs to the caller). */
   dispose(): void {
-    this.head.dispose();
+    for (const w of this.weights) w.variable.dispose();
   }
+}
+
+/** Encoder + head forward pass: [B, numLabels]. Call inside tf.tidy or a gradient function. */
+export function classifierLogits(encoder: Encoder, head: ClassifierHead, batch: TokenBatch, dropoutSeed: number | null): tf.Tensor2D {
+  const { hidden, layout } = encoder.encode(batch, dropoutSeed);
+  // [CLS] is position 0 of every row; it is a real token, so it has a row even when unpadded.
+  const clsRows = Int32Array.from({ length: batch.batchSize }, (_, b) => layout.rowOf[b * batch.seqLen]!);
+  return head.apply(gatherRows(hidden, rowIndex(clsRows)), dropoutSeed);
+}
+
+/** Mean softmax cross-entropy of [B, C] logits against class indices. */
+export function classificationLoss(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
+  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]);
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+}
+
+/** Mean squared error of [B, 1] scores against targets (STS-B). */
+export function regressionLoss(scores: tf.Tensor2D, targets: Float32Array): tf.Scalar {
+  return tf.mean(tf.squaredDifference(tf.reshape(scores, [-1]), tf.tensor1d(targets, 'float32'))) as tf.Scalar;
 }

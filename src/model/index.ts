@@ -5,14 +5,14 @@
  *   const model = createEncoder(config, seed);                      // deterministic from seed
  *   const { value, grads } = tf.variableGrads(() => model.mlmLoss(batch, stepSeed).loss,
  *                                             model.weights.map((w) => w.variable));
- *   const clf = new SequenceClassifier(model, numLabels, seed);      // fine-tuning head on [CLS]
+ *   const head = new ClassifierHead(config.hidden, numLabels, seed); // fine-tuning head on [CLS]
  *   model.importWeights(model.exportWeights());                      // checkpoints
  *
  * float32 only: tfjs has no bf16 and no low-precision LayerNorm (MosaicBERT's GPU tricks), so every recipe
  * runs in full precision here.
  */
 export { createEncoder, Encoder, IGNORE_LABEL, type Encoded } from './encoder.js';
-export { SequenceClassifier } from './classifier.js';
+export { ClassifierHead, classificationLoss, classifierLogits, regressionLoss } from './classifier.js';
 export {
   buildModelConfig,
   EVAL_MLM_RATIO,

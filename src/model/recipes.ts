@@ -69,12 +69,15 @@ export function mlmRatioOf(recipe: string): number {
 /** Evaluation masking ratio, the same for every recipe. */
 export const EVAL_MLM_RATIO = 0.15;
 
+/** Rows of the learned position table (BERT's 512), and the longest sequence any recipe is built for. */
+export const DEFAULT_MAX_SEQ_LEN = 512;
+
 export interface ModelConfigRequest {
   recipe: string;
   size: string;
   /** Tokenizer vocabulary size (before padding to vocabMultiple). */
   vocabSize: number;
-  /** Longest sequence (learned position table rows); default 512. */
+  /** Longest sequence (learned position table rows); default DEFAULT_MAX_SEQ_LEN. */
   maxSeqLen?: number;
   /** Per-feature overrides for ablations (e.g. mosaic with unpad: false). */
   features?: Partial<ModelFeatures>;
@@ -84,7 +87,7 @@ export interface ModelConfigRequest {
 export function buildModelConfig(r: ModelConfigRequest): ModelConfig {
   const recipe = RECIPES[checkName('recipe', r.recipe, RECIPE_NAMES)];
   const size = checkName('size', r.size, SIZE_NAMES);
-  const config: ModelConfig = { ...recipe.features, ...r.features, size, ...SIZES[size], vocabSize: r.vocabSize, maxSeqLen: r.maxSeqLen ?? 512 };
+  const config: ModelConfig = { ...recipe.features, ...r.features, size, ...SIZES[size], vocabSize: r.vocabSize, maxSeqLen: r.maxSeqLen ?? DEFAULT_MAX_SEQ_LEN };
   validateModelConfig(config);
   return config;
 }

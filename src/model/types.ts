@@ -5,8 +5,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 export type SizeName = 'tiny' | 'mini' | 'small' | 'medium' | 'base' | 'large';
-export type PositionKind = 'learned' | 'alibi';
-export type FeedForwardKind = 'gelu' | 'geglu';
+/** The values of the switchable features, as lists for schemas (src/config/runConfig.ts) and as types. */
+export const POSITION_KINDS = ['learned', 'alibi'] as const;
+export type PositionKind = (typeof POSITION_KINDS)[number];
+export const FEED_FORWARD_KINDS = ['gelu', 'geglu'] as const;
+export type FeedForwardKind = (typeof FEED_FORWARD_KINDS)[number];
 
 /** The switchable features a recipe is made of (DESIGN.md, "Model features"). */
 export interface ModelFeatures {

@@ -118,3 +118,15 @@ export function durationFraction(d: Duration, ctx: StepContext & { totalSeconds?
   if (ctx.totalSteps === undefined) throw new UserError(`duration '${d.text}' needs a run with a known number of steps`);
   return Math.min(1, durationSteps(d, ctx) / ctx.totalSteps);
 }
+
+/**
+ * Where `point` falls within a run of length `total`, as a fraction in (0, ∞), or null when the two cannot be
+ * compared without running (e.g. `tok` against `ba`: real tokens per batch depend on the data). Sweep `evalAt`
+ * points are planned with it and turned into steps with it.
+ */
+export function fractionOf(point: Duration, total: Duration): number | null {
+  if (point.unit === 'dur') return point.value;
+  if (point.unit === total.unit) return point.value / total.value;
+  if (isWallClock(point) && isWallClock(total)) return durationSeconds(point) / durationSeconds(total);
+  return null;
+}

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { PretrainSource } from '../data/types.js';
-import { EVAL_MASK_RATIO, maskTokens } from './masking.js';
+import { EVAL_MASK_RATIO, maskTokens } from '../data/masking.js';
 import { streamFor } from '../random.js';
 import type { TrainableMlm } from './types.js';
 

@@ -13,7 +13,7 @@ import type { ModelConfig, NamedWeights } from '../model/types.js';
 import { DEFAULT_ADAMW } from '../../kernels/adamw.js';
 import type { EncodedExample } from './finetune-batches.js';
 import { makeBatch } from './finetune-batches.js';
-import { ClassifierHead, classificationLoss, classifierLogits, regressionLoss } from './finetune-head.js';
+import { ClassifierHead, classificationLoss, classifierLogits, regressionLoss } from '../model/classifier.js';
 import { bestOfHistory, type EvalPoint } from './finetune-results.js';
 import { AdamWOptimizer } from './optimizer.js';
 import { lrMultiplier } from './schedule.js';

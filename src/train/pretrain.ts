@@ -21,10 +21,11 @@ import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgr
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, parseRunDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';
 import { registerAllGradients } from '../engine/gradients.js';
-import { maskTokens } from './masking.js';
+import { maskTokens } from '../data/masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
 import { seedFor, streamFor } from '../random.js';
+import { TRAINING_DEFAULTS } from './defaults.js';
 import { learningRate, type LrSchedule } from './schedule.js';
 import { approximateTrainFlops, modelFlopsUtilisation, tokensPerSecond } from '../model/flops.js';
 import type { MetricsRecord, ProgressEvent, TrainableMlm } from './types.js';
@@ -47,7 +48,7 @@ export interface PretrainOptions {
   maskRatio: number;
   peakLr?: number;
   /** Warmup length, any duration unit (default `0.06dur`). */
-  warmup?: string;
+  warmup?: string | Duration;
   /** LR multiplier at the end of the run (default 0.02). */
   finalLrRatio?: number;
   adamw?: Partial<AdamWConfig>;
@@ -84,26 +85,24 @@ export interface PretrainHooks {
   signal?: AbortSignal;
 }
 
-export const PRETRAIN_DEFAULTS = {
-  peakLr: 5e-4,
-  warmup: '0.06dur',
-  finalLrRatio: 0.02,
-  clipNorm: 1.0,
-  evalEvery: 0,
-  evalBatches: 4,
-  /** Held-out samples of the full evaluation at the end of a run and at `fullEvalSteps`: a fixed set, the
-   *  first FULL_EVAL_SAMPLES held-out samples, so that every run of a study is scored on the same text. At
-   *  seqLen 64 that is ≈ 26k masked tokens, a standard error of ≤ 0.31 accuracy points (sqrt(p(1−p)/n), p ≤ 0.5). */
-  fullEvalSamples: 3072,
-  checkpointEvery: 100,
-  keepCheckpoints: 3,
+/** What the loop uses for an option its caller leaves out (src/train/defaults.ts). */
+const LOOP_DEFAULTS = {
+  peakLr: TRAINING_DEFAULTS.peakLr,
+  warmup: TRAINING_DEFAULTS.warmup,
+  finalLrRatio: TRAINING_DEFAULTS.finalLrRatio,
+  clipNorm: TRAINING_DEFAULTS.clipNorm,
+  evalEvery: TRAINING_DEFAULTS.evalEvery,
+  evalBatches: TRAINING_DEFAULTS.evalBatches,
+  fullEvalSamples: TRAINING_DEFAULTS.fullEvalSamples,
+  checkpointEvery: TRAINING_DEFAULTS.checkpointEvery,
+  keepCheckpoints: TRAINING_DEFAULTS.keepCheckpoints,
 } as const;
 
 export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = {}): Promise<PretrainResult> {
-  const o = { ...PRETRAIN_DEFAULTS, ...options };
+  const o = { ...LOOP_DEFAULTS, ...options };
   const adamw: AdamWConfig = { ...DEFAULT_ADAMW, ...options.adamw };
   const duration = typeof o.duration === 'string' ? parseRunDuration(o.duration, 'duration') : o.duration;
-  const warmup = parseDuration(o.warmup, 'warmup', { allowZero: true });
+  const warmup = typeof o.warmup === 'string' ? parseDuration(o.warmup, 'warmup', { allowZero: true }) : o.warmup;
   const stepCtx = { batchSize: o.batchSize, tokensPerSample: o.seqLen, samplesPerEpoch: o.source.samplesPerEpoch };
   const totalSteps = isWallClock(duration) ? null : durationSteps(duration, stepCtx);
   const budgetSeconds = isWallClock(duration) ? durationSeconds(duration) : null;

@@ -1,7 +1,7 @@
 /**
  * Learning-rate schedule: linear warmup from 0 to the peak, then linear decay to `finalRatio` × peak at the end of
  * the run — Composer's LinearWithWarmupScheduler(t_warmup, alpha_f), which MosaicBERT uses with t_warmup = 0.06dur
- * and alpha_f = 0.02 (mosaicml/examples bert/yamls/main/mosaic-bert-base-uncased.yaml).
+ * and alpha_f = 0.02 (mosaicml/examples bert/yamls/main/mosaic-bert-base-uncased.yaml; the values are in ./defaults.ts).
  *
  * Progress is a fraction of the run in [0, 1]: step/totalSteps for counted runs, trainSeconds/budgetSeconds for
  * wall-clock runs, so one function serves both.
@@ -13,8 +13,6 @@ export interface LrSchedule {
   /** Multiplier reached at the end of the run (0.02). */
   finalRatio: number;
 }
-
-export const DEFAULT_SCHEDULE: LrSchedule = { peakLr: 5e-4, warmupFraction: 0.06, finalRatio: 0.02 };
 
 /** The LR multiplier in [finalRatio, 1] at `progress` ∈ [0, 1]. */
 export function lrMultiplier(progress: number, warmupFraction: number, finalRatio: number): number {

@@ -2,7 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planFromSource } from '../../src/config/expand.js';
 import { YamlSource } from '../../src/config/yamlSource.js';
-import { sharedDataOf, tokenizerFor } from '../../src/launch/sharedData.js';
+import { pretrainDataOf } from '../../src/config/pretrain-request.js';
+import { sharedDataOf } from '../../src/launch/sharedData.js';
+
+/** The tokenizer part of what a run with these settings reads. */
+const tokenizerFor = (vocabSize: number, corpus: string): { tokenizer?: string } => {
+  const { tokenizer } = pretrainDataOf({ vocabSize, corpus });
+  return tokenizer === undefined ? {} : { tokenizer };
+};
 
 const plan = (text: string) => planFromSource(YamlSource.parse('s.yaml', text));
 

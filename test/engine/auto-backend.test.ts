@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { probeBackends, resolveAuto, useBackend, type BackendStatus } from '../../src/engine/backends.js';
 import { BACKEND_CHOICES, DEFAULT_BACKEND } from '../../src/engine/backend-names.js';
 import { BUILTIN_DEFAULTS, RunConfigSchema } from '../../src/config/runConfig.js';
-import { REQUEST_DEFAULTS } from '../../src/train/pretrain-run.js';
+import { TRAINING_DEFAULTS } from '../../src/train/defaults.js';
 
 const machine = (nativeAvailable: boolean) => async (name: string): Promise<BackendStatus> =>
   name === 'native'
@@ -25,7 +25,7 @@ test('auto resolves to native when the addon loads, else to wasm, and says why',
 
 test('auto is the default for pretrain, fine-tune and sweeps, and a sweep accepts it', () => {
   assert.equal(DEFAULT_BACKEND, 'auto');
-  assert.equal(REQUEST_DEFAULTS.backend, 'auto');
+  assert.equal(TRAINING_DEFAULTS.backend, 'auto');
   assert.equal(BUILTIN_DEFAULTS.backend, 'auto');
   assert.ok((BACKEND_CHOICES as readonly string[]).includes('auto'));
   const parsed = RunConfigSchema.partial().safeParse({ backend: 'auto' });

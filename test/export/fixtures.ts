@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { buildModelConfig } from '../../src/model/recipes.js';
 import { createEncoder, type Encoder } from '../../src/model/encoder.js';
 import type { ModelConfig, ModelFeatures } from '../../src/model/types.js';
-import { builtinSentences } from '../../src/train/builtin-source.js';
+import { builtinSentences } from '../../src/data/builtin-source.js';
 import { writeCheckpoint, type NamedArray } from '../../src/train/checkpoint.js';
 import { Rng } from '../../src/random.js';
-import { WordTokenizer } from '../../src/train/text-source.js';
+import { WordTokenizer } from '../../src/data/text-source.js';
 
 export const builtinTokenizer = (): WordTokenizer => WordTokenizer.fromTexts(builtinSentences());
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { pretrain, type PretrainOptions } from '../../src/train/pretrain.js';
-import { TextSource } from '../../src/train/text-source.js';
+import { TextSource } from '../../src/data/text-source.js';
 import { listCheckpoints } from '../../src/train/checkpoint.js';
 import { readJsonLines } from '../../src/results/atomic.js';
 import type { MetricsRecord } from '../../src/train/types.js';

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { learningRate, lrMultiplier, DEFAULT_SCHEDULE } from '../../src/train/schedule.js';
+import { TRAINING_DEFAULTS } from '../../src/train/defaults.js';
+import { parseDuration } from '../../src/train/duration.js';
+import { learningRate, lrMultiplier, type LrSchedule } from '../../src/train/schedule.js';
+
+/** The schedule every run gets by default: MosaicBERT's 5e-4 peak, 6% warmup, decay to 0.02x. */
+const DEFAULT_SCHEDULE: LrSchedule = {
+  peakLr: TRAINING_DEFAULTS.peakLr,
+  warmupFraction: parseDuration(TRAINING_DEFAULTS.warmup).value,
+  finalRatio: TRAINING_DEFAULTS.finalLrRatio,
+};
 
 test('linear warmup from 0 to the peak over 6% of the run', () => {
   assert.equal(learningRate(0, DEFAULT_SCHEDULE), 0);

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MlmBatch, MlmOutput, ModelConfig } from '../../src/model/types.js';
 import type { NamedWeight, TrainableMlm } from '../../src/train/types.js';
-import { IGNORE_LABEL } from '../../src/train/masking.js';
+import { IGNORE_LABEL } from '../../src/data/masking.js';
 import { Rng } from '../../src/random.js';
 
 export function standInConfig(vocabSize: number, hidden = 16, maxSeqLen = 32): ModelConfig {

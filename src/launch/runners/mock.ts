@@ -35,7 +35,7 @@ export function hashUniform(...parts: Array<string | number>): number {
 
 /** Steps of a mock run: `ba` as written; samples and tokens through the batch shape; time and epochs at a fixed rate. */
 export function mockTotalSteps(spec: RunSpec): number {
-  const d = parseRunDuration(String(spec.config.duration)) as Duration;
+  const d = parseRunDuration(spec.config.duration) as Duration;
   const est = estimateRun(spec.config);
   if (est.steps !== null) return Math.max(1, est.steps);
   if (d.unit === 'ep') return Math.max(1, Math.round(d.value * 20));
@@ -45,7 +45,7 @@ export function mockTotalSteps(spec: RunSpec): number {
 /** Simulated seconds per step: larger models are slower, unpadding is faster, and each seed jitters by ±5%. */
 function stepSeconds(spec: RunSpec): number {
   const est = estimateRun(spec.config);
-  const unpad = spec.config.unpad === true ? 0.75 : 1;
+  const unpad = spec.config.unpad ? 0.75 : 1;
   return (0.02 + est.params / 2e8) * unpad * (0.95 + 0.1 * hashUniform('time', spec.id));
 }
 
@@ -56,12 +56,12 @@ function mockLoss(spec: RunSpec, step: number): number {
 function mockPretrain(spec: RunSpec, steps: number): PretrainResult {
   const est = estimateRun(spec.config);
   const wallSeconds = steps * stepSeconds(spec);
-  const positions = steps * Number(spec.config.batchSize) * Number(spec.config.seqLen);
+  const positions = steps * spec.config.batchSize * spec.config.seqLen;
   const tokens = Math.round(positions * 0.6);
   const flops = est.tokenPositions && est.flops ? (est.flops / est.tokenPositions) * positions : 0;
   return {
     steps,
-    samples: steps * Number(spec.config.batchSize),
+    samples: steps * spec.config.batchSize,
     tokens,
     wallSeconds,
     flops,
@@ -96,7 +96,8 @@ export const mockRunner: Runner = async (ctx) => {
   const { spec, dir } = ctx;
   const stepMs = spec.mock?.stepMs ?? 0;
   const total = mockTotalSteps(spec);
-  const every = Math.max(1, (parseDuration(String(spec.config.checkpointEvery)) as Duration).unit === 'ba' ? Number(String(spec.config.checkpointEvery).replace('ba', '')) : 10);
+  const interval = parseDuration(spec.config.checkpointEvery) as Duration;
+  const every = Math.max(1, interval.unit === 'ba' ? interval.value : 10);
   const statePath = join(checkpointsDir(dir), 'mock-state.json');
   const metrics = metricsPath(dir);
   let step = 0;
@@ -119,7 +120,7 @@ export const mockRunner: Runner = async (ctx) => {
     if (failAt !== null && step >= failAt) throw new RunFailure(`mock run told to fail at step ${step} (mock.failSeeds)`, spec.mock!.failWithExitCode!);
   }
   const point = (steps: number): PointResult => ({ params: estimateRun(spec.config).params, pretrain: mockPretrain(spec, steps), finetune: mockFinetune(spec, steps) });
-  const duration = parseRunDuration(String(spec.config.duration)) as Duration;
+  const duration = parseRunDuration(spec.config.duration) as Duration;
   return {
     ...point(total),
     intermediates: spec.intermediates.map((p) => {

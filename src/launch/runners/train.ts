@@ -7,68 +7,27 @@
  */
 import { existsSync, linkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fractionOf, parseDuration, parseRunDuration, type Duration } from '../../config/duration.js';
-import { featuresOf } from '../../config/estimate.js';
-import type { RunSpec } from '../../config/runSpec.js';
+import { pretrainRequest } from '../../config/pretrain-request.js';
+import { checkedConfig, type RunSpec } from '../../config/runSpec.js';
 import { UserError } from '../../errors.js';
-import { RECIPES } from '../../model/recipes.js';
 import { readJson, writeJsonAtomic } from '../../results/atomic.js';
 import { checkpointsDir } from '../../results/store.js';
 import type { FinetuneResult, PretrainResult } from '../../results/summary.js';
 import { checkpointFileName, latestCheckpoint, readCheckpointHeader } from '../../train/checkpoint.js';
-import { durationSteps } from '../../train/duration.js';
 import { finetuneCheckpoint, type SuiteName } from '../../train/finetune-suite.js';
 import { pretrain } from '../../train/pretrain.js';
 import { resolvePretrain } from '../../train/pretrain-run.js';
-import { tokenizerFor } from '../sharedData.js';
 import { modelFlopsUtilisation, tokensPerSecond } from '../../model/flops.js';
+import { specPath } from '../runFiles.js';
 import type { PointResult, Runner, RunContext } from './types.js';
-
-/** Greatest common divisor, for a checkpoint interval that lands on every intermediate step. */
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 export const trainRunner: Runner = async (ctx) => {
   const { spec, dir } = ctx;
-  const c = spec.config;
-  const base = String(c.recipe) in RECIPES ? String(c.recipe) : 'bert'; // named recipes set every feature explicitly
-  const features = featuresOf(c);
-  const every = parseDuration(String(c.checkpointEvery)) as Duration;
-  const options = await resolvePretrain({
-    recipe: base,
-    size: String(c.size),
-    outDir: dir,
-    duration: String(c.duration),
-    backend: String(c.backend),
-    seed: spec.seed,
-    batchSize: Number(c.batchSize),
-    seqLen: Number(c.seqLen),
-    peakLr: Number(c.lr),
-    warmup: String(c.warmup),
-    maskRatio: Number(c.maskRatio),
-    features,
-    corpus: c.corpus === 'default' ? [] : [String(c.corpus)],
-    ...tokenizerFor(c.vocabSize, String(c.corpus)),
-    ...(every.unit === 'ba' && { checkpointEvery: every.value }),
-    log: ctx.log,
-  });
-  options.recipe = spec.recipe;
-  options.finalLrRatio = Number(c.finalLrFraction);
-  options.adamw = { weightDecay: Number(c.weightDecay) };
-  options.devices = spec.devices;
-
-  // Intermediate points → steps, and a checkpoint interval that hits each of them.
-  const duration = parseRunDuration(String(c.duration)) as Duration;
-  const pointSteps = spec.intermediates.map((p) => {
-    if (duration.unit === 's' || duration.unit === 'm' || duration.unit === 'h') {
-      throw new UserError(`evalAt point ${p.at}: intermediate points of wall-clock runs (${c.duration}) are not supported; give the run a step, sample or token length`);
-    }
-    const total = durationSteps(duration, { batchSize: options.batchSize, tokensPerSample: options.seqLen, samplesPerEpoch: options.source.samplesPerEpoch });
-    return Math.max(1, Math.round((fractionOf(parseDuration(p.at) as Duration, duration) ?? 0) * total));
-  });
-  if (pointSteps.length) options.checkpointEvery = pointSteps.reduce(gcd, options.checkpointEvery ?? pointSteps[0]!);
-  options.fullEvalSamples = Number(c.evalSamples ?? 3072);
-  if (options.fullEvalSamples === 0) options.evalBatches = 0;
-  options.fullEvalSteps = pointSteps; // each point is scored on the same full held-out set as the run's end
+  const config = checkedConfig(spec, specPath(dir));
+  const options = await resolvePretrain(
+    pretrainRequest(config, { outDir: dir, seed: spec.seed, devices: spec.devices, evalAt: spec.intermediates.map((p) => p.at), log: ctx.log }),
+  );
+  const pointSteps = options.fullEvalSteps ?? [];
   const pointsDir = join(dir, 'points');
   const keepPoint = (path: string, step: number): void => {
     if (!pointSteps.includes(step)) return;
@@ -145,7 +104,7 @@ async function finetuneOnce(ctx: RunContext, spec: RunSpec, checkpoint: string, 
     ...(f.epochs !== null && { epochs: f.epochs }),
     ...(f.maxTrainExamples != null && { maxTrainExamples: f.maxTrainExamples }),
     ...(f.lr != null && { lr: f.lr }),
-    backend: String(spec.config.backend),
+    backend: spec.config.backend,
     log: (line) => {
       ctx.log(line.trim());
       ctx.progress({ phase: 'finetune', step, totalSteps: null, loss: null, tokensPerSecond: null, etaSeconds: null, detail: line.trim() });

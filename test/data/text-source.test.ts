@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TextSource, WORD_SPECIAL_IDS } from '../../src/train/text-source.js';
-import { builtinSource } from '../../src/train/builtin-source.js';
+import { TextSource, WORD_SPECIAL_IDS } from '../../src/data/text-source.js';
+import { builtinSource } from '../../src/data/builtin-source.js';
 
 const samples = Array.from({ length: 20 }, (_, i) => `sample number ${i} says hello world`);
 

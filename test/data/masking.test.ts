@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IGNORE_LABEL, maskTokens } from '../../src/train/masking.js';
+import { IGNORE_LABEL, maskTokens } from '../../src/data/masking.js';
 import { Rng, streamFor } from '../../src/random.js';
 
 const special = { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4 };

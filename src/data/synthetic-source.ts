@@ -3,7 +3,7 @@
  * [CLS] random ids [SEP] then pads, with row lengths chosen so that on average `fill` of the positions are real
  * (fill 1 = no padding; fill 0.75 = lengths uniform in [0.5, 1] × seqLen). Deterministic from the cursor.
  */
-import type { DataCursor, PretrainSource, SpecialTokenIds, TokenizerInfo } from '../data/types.js';
+import type { DataCursor, PretrainSource, SpecialTokenIds, TokenizerInfo } from './types.js';
 import { streamFor, type Rng } from '../random.js';
 
 const SPECIAL: SpecialTokenIds = { pad: 0, unk: 100, cls: 101, sep: 102, mask: 103 }; // bert-base-uncased's ids

@@ -7,7 +7,7 @@
  * Specials ([PAD], [UNK], [CLS], [SEP], [MASK]) are never chosen and never drawn as replacements. Deterministic:
  * the same ids and generator state give the same result.
  */
-import type { SpecialTokenIds } from '../data/types.js';
+import type { SpecialTokenIds } from './types.js';
 import type { Rng } from '../random.js';
 
 export const EVAL_MASK_RATIO = 0.15;

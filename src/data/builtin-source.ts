@@ -1,9 +1,12 @@
 /**
  * The built-in pretraining text: a few KB of plain English written for mbench, one sample per sentence, with a
- * word-level tokenizer. It exists so `mbench pretrain --data builtin` runs anywhere in seconds; real corpora and
- * the WordPiece tokenizer live in src/data.
+ * word-level tokenizer. It exists so `mbench pretrain --corpus builtin` runs anywhere in seconds; the real corpora
+ * and the WordPiece tokenizer are corpus.ts and wordpiece.ts beside it.
  */
 import { TextSource } from './text-source.js';
+
+/** The corpus name (`--corpus builtin`, a sweep's `corpus: builtin`) that picks this text and its own tokenizer. */
+export const BUILTIN_CORPUS = 'builtin';
 
 const BUILTIN_TEXT = `
 The river runs past the old mill and under the stone bridge before it reaches the town. In spring the water is

@@ -1,10 +1,10 @@
 /**
  * A small in-memory PretrainSource over a list of text samples, with a word-level tokenizer: enough to run the
- * pretraining loop end to end without the real corpora and WordPiece tokenizer of src/data. Samples are
+ * pretraining loop end to end without the real corpora and WordPiece tokenizer (corpus.ts, wordpiece.ts). Samples are
  * [CLS] words… [SEP], truncated to seqLen and padded (not packed), shuffled per epoch from the cursor's seed.
  */
 import { createHash } from 'node:crypto';
-import type { DataCursor, PretrainSource, SpecialTokenIds, TokenizerInfo } from '../data/types.js';
+import type { DataCursor, PretrainSource, SpecialTokenIds, TokenizerInfo } from './types.js';
 import { permutation, streamFor } from '../random.js';
 
 const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
