@@ -2,12 +2,12 @@ import type { CommandModule } from 'yargs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { handler } from './common.js';
-import { executeRun, EXIT_BUSY, EXIT_INTERRUPTED, EXIT_TERMINATED } from '../launch/runLifecycle.js';
+import { executeRun, EXIT_BUSY, EXIT_INTERRUPTED, EXIT_TERMINATED } from '../launch/run-lifecycle.js';
 import { runnerFor } from '../launch/runners/index.js';
-import { describeProgress, plainLine, throttle } from '../launch/progressLines.js';
-import { taskAt } from '../launch/taskList.js';
+import { describeProgress, plainLine, throttle } from '../launch/progress-lines.js';
+import { taskAt } from '../launch/task-list.js';
 import type { RunProgressEvent } from '../launch/runners/types.js';
-import type { ChildMessage } from '../launch/childMessages.js';
+import type { ChildMessage } from '../launch/child-messages.js';
 
 interface Args {
   dir?: string;

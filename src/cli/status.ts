@@ -7,8 +7,8 @@ import { UserError } from '../errors.js';
 import { DEFAULT_RESULTS_ROOT, listSweeps, runDir, sweepRecordFile } from '../results/store.js';
 import { handler } from './common.js';
 import { plannedRuns, readSweepRecord } from '../launch/prepare.js';
-import { runStatus, RUN_STATES, type RunStatus, type StatusRun } from '../launch/runStatus.js';
-import { formatSeconds } from '../launch/progressLines.js';
+import { runStatus, RUN_STATES, type RunStatus, type StatusRun } from '../launch/run-status.js';
+import { formatSeconds } from '../launch/progress-lines.js';
 
 interface Args {
   sweep?: string;

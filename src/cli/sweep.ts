@@ -7,14 +7,14 @@ import { UserError } from '../errors.js';
 import { DEFAULT_RESULTS_ROOT, sweepDir } from '../results/store.js';
 import { handler } from './common.js';
 import { plannedRuns, prepareRuns } from '../launch/prepare.js';
-import { planTable } from '../launch/planTable.js';
+import { planTable } from '../launch/plan-table.js';
 import { createDisplay } from '../launch/display.js';
-import { defaultConcurrency, runLocal } from '../launch/localExecutor.js';
-import { runSlurm } from '../launch/slurm/slurmExecutor.js';
+import { defaultConcurrency, runLocal } from '../launch/local-executor.js';
+import { runSlurm } from '../launch/slurm/slurm-executor.js';
 import { requireSlurm } from '../launch/slurm/commands.js';
 import type { SweepReport } from '../launch/executor.js';
-import { prepareSharedData } from '../launch/sharedData.js';
-import { timeShare, timeShareLine } from '../launch/timeShare.js';
+import { prepareSharedData } from '../launch/shared-data.js';
+import { timeShare, timeShareLine } from '../launch/time-share.js';
 
 interface Args {
   file: string;

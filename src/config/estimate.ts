@@ -10,7 +10,7 @@ import { buildModelConfig } from '../model/recipes.js';
 import type { ModelConfig } from '../model/types.js';
 import { parseRunDuration, type Duration } from './duration.js';
 import { modelOf } from './pretrain-request.js';
-import type { ResolvedRunConfig } from './runConfig.js';
+import type { ResolvedRunConfig } from './run-config.js';
 
 export interface RunEstimate {
   params: number;

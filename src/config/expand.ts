@@ -8,10 +8,10 @@ import { parseDuration, parseRunDuration, fractionOf, type Duration } from './du
 import { expandMatrix, MatrixProblem, describe, type Combination } from './matrix.js';
 import { BUILTIN_RECIPES, RECIPE_FEATURE_KEYS, type RecipeFeatures } from './recipes.js';
 import { BUILTIN_CORPUS } from '../data/builtin-source.js';
-import { BUILTIN_DEFAULTS, ResolvedRunConfigSchema, type ResolvedRunConfig, type RunConfigKey, type Scalar } from './runConfig.js';
-import { identity, shortHash, RUN_SPEC_SCHEMA_VERSION, type FinetuneSpec, type RunSpec } from './runSpec.js';
-import { SweepFileSchema, type SweepFile } from './sweepSchema.js';
-import { YamlSource, type Path } from './yamlSource.js';
+import { BUILTIN_DEFAULTS, ResolvedRunConfigSchema, type ResolvedRunConfig, type RunConfigKey, type Scalar } from './run-config.js';
+import { identity, shortHash, RUN_SPEC_SCHEMA_VERSION, type FinetuneSpec, type RunSpec } from './run-spec.js';
+import { SweepFileSchema, type SweepFile } from './sweep-schema.js';
+import { YamlSource, type Path } from './yaml-source.js';
 import { didYouMean } from '../errors.js';
 
 /** The most runs a sweep may expand to unless it sets `maxRuns`: far beyond any study, short of exhausting memory. */

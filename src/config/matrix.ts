@@ -8,7 +8,7 @@
  * Two deliberate differences, to catch typos: an include that matches nothing must set every axis to become a
  * new combination, and an exclude that matches nothing is an error. Problems come with the path they are at.
  */
-import type { Scalar } from './runConfig.js';
+import type { Scalar } from './run-config.js';
 
 export type Combination = Record<string, Scalar>;
 

@@ -15,7 +15,7 @@ import { parseDuration, parseRunDuration } from '../train/duration.js';
 import type { PretrainRequest } from '../train/pretrain-run.js';
 import { formatDuration } from './duration.js';
 import { BUILTIN_RECIPES, RECIPE_FEATURE_KEYS } from './recipes.js';
-import type { ResolvedRunConfig } from './runConfig.js';
+import type { ResolvedRunConfig } from './run-config.js';
 
 /** Where and how a run happens; nothing here changes what it computes except the seed. */
 export interface RunPlace {

@@ -16,7 +16,7 @@
  *
  * Threads: MBENCH_WASM_THREADS, else SLURM_CPUS_PER_TASK, else the cores Node sees; at most 8 (the number of
  * workers tfjs's build pre-creates). 1 selects the plain single-threaded SIMD build, exactly as before. The
- * local sweep executor divides the cores between the runs it starts at once (src/launch/localExecutor.ts).
+ * local sweep executor divides the cores between the runs it starts at once (src/launch/local-executor.ts).
  *
  * Results do not depend on the thread count: XNNPACK splits a product by output tiles, and each output element
  * is accumulated by one thread in the same order (test/engine/wasm-threads.test.ts checks this bit for bit).

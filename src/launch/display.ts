@@ -5,7 +5,7 @@
  */
 import { readSummary } from '../results/summary.js';
 import type { ExecutorEvents, PlannedRun, RunResult } from './executor.js';
-import { describeProgress, formatSeconds, plainLine } from './progressLines.js';
+import { describeProgress, formatSeconds, plainLine } from './progress-lines.js';
 import type { RunProgressEvent } from './runners/types.js';
 
 export interface DisplayOptions {

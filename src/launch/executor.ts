@@ -3,7 +3,7 @@
  * An executor starts `mbench run <dir>` for each unfinished run — as a child process (local) or an array task
  * (Slurm) — and never decides anything a run folder can tell (done = a summary.json that validates, taken = lock).
  */
-import type { RunSpec } from '../config/runSpec.js';
+import type { RunSpec } from '../config/run-spec.js';
 import type { RunProgressEvent } from './runners/types.js';
 
 export interface PlannedRun {

@@ -9,7 +9,7 @@ import { BACKEND_NAMES, type BackendName } from '../engine/backend-names.js';
 import { probeBackend, type BackendStatus } from '../engine/backends.js';
 import type { SweepPlan } from '../config/expand.js';
 import { UserError } from '../errors.js';
-import { sharedDataOf } from './sharedData.js';
+import { sharedDataOf } from './shared-data.js';
 
 export interface PreflightOptions {
   /** Where runs will execute: backends are checked here only for local runs (a cluster node may differ). */

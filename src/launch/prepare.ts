@@ -3,7 +3,7 @@
  * (so `mbench status <name>` knows the plan without the YAML file). Writing is idempotent: a spec with an id
  * never changes, so two sweeps preparing the same folder at once write the same bytes. A finished run keeps the
  * spec.json it has, unless it is missing or unreadable; a damaged summary.json is reported here, and set aside
- * by the run itself under its lock (./runLifecycle.ts) before it is redone.
+ * by the run itself under its lock (./run-lifecycle.ts) before it is redone.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { writeJsonAtomic, readJson } from '../results/atomic.js';
 import { runDir, sweepDir, sweepRecordFile } from '../results/store.js';
 import { damagedSummaryPath, damageLine, readSummary } from '../results/summary.js';
 import type { PlannedRun } from './executor.js';
-import { specPath, specReadable, writeSpec } from './runFiles.js';
+import { specPath, specReadable, writeSpec } from './run-files.js';
 import { BadFileError } from '../errors.js';
 
 export interface SweepRecord {

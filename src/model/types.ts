@@ -5,7 +5,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 export type SizeName = 'tiny' | 'mini' | 'small' | 'medium' | 'base' | 'large';
-/** The values of the switchable features, as lists for schemas (src/config/runConfig.ts) and as types. */
+/** The values of the switchable features, as lists for schemas (src/config/run-config.ts) and as types. */
 export const POSITION_KINDS = ['learned', 'alibi'] as const;
 export type PositionKind = (typeof POSITION_KINDS)[number];
 export const FEED_FORWARD_KINDS = ['gelu', 'geglu'] as const;

@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import { xDisplayScale, yAxisInfo, type DisplayScale } from './axes.js';
 import { legendOrder } from './chart/data.js';
-import { configDiff } from './configDiff.js';
+import { configDiff } from './config-diff.js';
 import type { Aggregate, ParetoReport, PointKind, Reach, Speedup, SpeedupInterval, Stat } from './types.js';
 
 /** How a frontier row's recipe cell names a point that is not a full-schedule run. */

@@ -4,7 +4,7 @@
  *   <root>/<sweep>/<runId>/summary.json      (written last, atomically)
  *   <root>/<sweep>/<runId>/metrics.jsonl     (appended)
  *   <root>/<sweep>/<runId>/checkpoints/
- *   <root>/<sweep>/<runId>/spec.json         (the plan's RunSpec; see src/launch/runFiles.ts for the rest)
+ *   <root>/<sweep>/<runId>/spec.json         (the plan's RunSpec; see src/launch/run-files.ts for the rest)
  *   <root>/<sweep>/sweep.json                (the plan: written by `mbench sweep` before anything runs)
  *   <root>/<sweep>/pareto/                   (mbench pareto outputs; any folder holding pareto.json is a chart folder)
  *   <root>/kernels/<backend>.json            (mbench kernels: files, never run folders)

@@ -81,7 +81,7 @@ export const RunSummarySchema = z.object({
   seed: z.number(),
   /** Set when the point is an intermediate checkpoint of a longer run (sweep `evalAt`), not a full schedule. */
   intermediateOf: z.string().nullable(),
-  /** The full RunSpec as expanded from the sweep (typed in src/config/runSpec.ts; the store does not look inside). */
+  /** The full RunSpec as expanded from the sweep (typed in src/config/run-spec.ts; the store does not look inside). */
   spec: z.unknown(),
   params: z.number(),
   pretrain: PretrainResultSchema,

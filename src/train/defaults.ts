@@ -1,6 +1,6 @@
 /**
  * Every pretraining default, in one place: what a sweep's runs get for a key the sweep does not set
- * (src/config/runConfig.ts BUILTIN_DEFAULTS is built from this), what `mbench pretrain` gets for a flag not given,
+ * (src/config/run-config.ts BUILTIN_DEFAULTS is built from this), what `mbench pretrain` gets for a flag not given,
  * and what the loop itself (./pretrain.ts) uses for an option its caller leaves out.
  *
  * The optimisation settings are MosaicBERT's (DESIGN.md "Model features"; mosaicml/examples

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planFromSource } from '../../src/config/expand.js';
-import { YamlSource } from '../../src/config/yamlSource.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { pretrainDataOf } from '../../src/config/pretrain-request.js';
-import { sharedDataOf } from '../../src/launch/sharedData.js';
+import { sharedDataOf } from '../../src/launch/shared-data.js';
 
 /** The tokenizer part of what a run with these settings reads. */
 const tokenizerFor = (vocabSize: number, corpus: string): { tokenizer?: string } => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateRun, plannedModel } from '../../src/config/estimate.js';
 import { planFromSource } from '../../src/config/expand.js';
-import { YamlSource } from '../../src/config/yamlSource.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { trainRunner } from '../../src/launch/runners/train.js';
 import { Encoder } from '../../src/model/encoder.js';
 import { stepShape, trainingFlops, type StepShape } from '../../src/model/flops.js';

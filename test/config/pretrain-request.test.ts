@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planFromSource } from '../../src/config/expand.js';
 import { pretrainCommandRequest, pretrainRequest, type PretrainCommandOptions } from '../../src/config/pretrain-request.js';
-import { checkedConfig } from '../../src/config/runSpec.js';
-import { YamlSource } from '../../src/config/yamlSource.js';
+import { checkedConfig } from '../../src/config/run-spec.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { BadFileError, UserError } from '../../src/errors.js';
 import { resolvePretrain } from '../../src/train/pretrain-run.js';
 

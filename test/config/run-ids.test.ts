@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planFromSource } from '../../src/config/expand.js';
-import { YamlSource } from '../../src/config/yamlSource.js';
-import { canonicalJson } from '../../src/config/runSpec.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
+import { canonicalJson } from '../../src/config/run-spec.js';
 
 const plan = (text: string) => planFromSource(YamlSource.parse('t.yaml', text));
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSweep, planFromSource } from '../../src/config/expand.js';
-import { YamlSource } from '../../src/config/yamlSource.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { BadFileError } from '../../src/errors.js';
 
 const plan = (text: string) => planFromSource(YamlSource.parse('s.yaml', text));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { probeBackends, resolveAuto, useBackend, type BackendStatus } from '../../src/engine/backends.js';
 import { BACKEND_CHOICES, DEFAULT_BACKEND } from '../../src/engine/backend-names.js';
-import { BUILTIN_DEFAULTS, RunConfigSchema } from '../../src/config/runConfig.js';
+import { BUILTIN_DEFAULTS, RunConfigSchema } from '../../src/config/run-config.js';
 import { TRAINING_DEFAULTS } from '../../src/train/defaults.js';
 
 const machine = (nativeAvailable: boolean) => async (name: string): Promise<BackendStatus> =>

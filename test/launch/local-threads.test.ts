@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { allowedCpus, coresForSlot, threadsPerRun } from '../../src/launch/localExecutor.js';
+import { allowedCpus, coresForSlot, threadsPerRun } from '../../src/launch/local-executor.js';
 
 test('local runs split the cores: each child gets cores / concurrency wasm and native threads unless the user chose', () => {
   assert.deepEqual(threadsPerRun(1, {}, 2), { MBENCH_WASM_THREADS: '2', MBENCH_NATIVE_THREADS: '2' });
@@ -33,6 +33,6 @@ test('each slot of the pool runs on its own CPUs, so runs going at once never sh
 
 test('the executor’s thread cap is the wasm backend’s (repeated there to keep tfjs out of the sweep process)', async () => {
   const engine = await import('../../src/engine/wasm-threads.js');
-  const executor = await import('../../src/launch/localExecutor.js');
+  const executor = await import('../../src/launch/local-executor.js');
   assert.equal(executor.MAX_WASM_THREADS, engine.MAX_WASM_THREADS);
 });

@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planFromSource } from '../../src/config/expand.js';
-import { YamlSource } from '../../src/config/yamlSource.js';
-import { PLAN_TABLE_ROWS, planTable } from '../../src/launch/planTable.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
+import { PLAN_TABLE_ROWS, planTable } from '../../src/launch/plan-table.js';
 import { plannedRuns } from '../../src/launch/prepare.js';
 
 const sweep = (seeds: number) =>

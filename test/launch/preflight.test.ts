@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planFromSource } from '../../src/config/expand.js';
-import { YamlSource } from '../../src/config/yamlSource.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import type { BackendName } from '../../src/engine/backend-names.js';
 import { UserError } from '../../src/errors.js';
 import { preflight } from '../../src/launch/preflight.js';

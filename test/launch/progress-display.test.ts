@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createDisplay } from '../../src/launch/display.js';
-import { describeProgress, formatSeconds } from '../../src/launch/progressLines.js';
+import { describeProgress, formatSeconds } from '../../src/launch/progress-lines.js';
 import type { PlannedRun } from '../../src/launch/executor.js';
-import type { RunSpec } from '../../src/config/runSpec.js';
+import type { RunSpec } from '../../src/config/run-spec.js';
 
 function sink(): { out: Writable & { columns?: number }; text: () => string } {
   let text = '';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { shellCommand, shellQuote } from '../../src/launch/shellQuote.js';
-import { jobScript, sbatchArgs, slurmFilenamePattern } from '../../src/launch/slurm/jobScript.js';
+import { shellCommand, shellQuote } from '../../src/launch/shell-quote.js';
+import { jobScript, sbatchArgs, slurmFilenamePattern } from '../../src/launch/slurm/job-script.js';
 import { tempDir } from './helpers.js';
 
 const NASTY = ["plain", "two words", "it's", 'say "hi"', '$(touch PWNED)', '`touch PWNED`', '$HOME', 'a;b|c&d', '*', "'", '', 'new\nline', '%a %j'];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PlannedRun, RunResult, SweepReport } from '../../src/launch/executor.js';
-import { timeShare, timeShareLine } from '../../src/launch/timeShare.js';
+import { timeShare, timeShareLine } from '../../src/launch/time-share.js';
 import { makeSummary } from '../pareto/synthetic.js';
 
 test('the pretraining share counts the timed steps of runs this invocation finished against wall × slots', () => {

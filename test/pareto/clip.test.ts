@@ -7,8 +7,8 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { analyse } from '../../src/pareto/analyse.js';
 import { chartData } from '../../src/pareto/chart/data.js';
 import { CLIPPED_NOTE, drawRange, HEADROOM, BAND_REACH, MIN_HEADROOM, SCORE_RANGE } from '../../src/pareto/chart/domain.js';
-import { paretoSpec } from '../../src/pareto/chart/paretoSpec.js';
-import { tasksSpec } from '../../src/pareto/chart/tasksSpec.js';
+import { paretoSpec } from '../../src/pareto/chart/pareto-spec.js';
+import { tasksSpec } from '../../src/pareto/chart/tasks-spec.js';
 import { pointFromSummary } from '../../src/pareto/load.js';
 import { makeSummary, realisticRuns, type SyntheticRun } from './synthetic.js';
 

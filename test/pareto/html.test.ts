@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyse } from '../../src/pareto/analyse.js';
-import { paretoSpec } from '../../src/pareto/chart/paretoSpec.js';
+import { paretoSpec } from '../../src/pareto/chart/pareto-spec.js';
 import { htmlPage, INLINED_BUNDLES, packageDir, scriptSafe } from '../../src/pareto/chart/html.js';
 import { pointFromSummary } from '../../src/pareto/load.js';
 import { makeSummary, realisticRuns } from './synthetic.js';

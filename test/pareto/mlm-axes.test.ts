@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { analyse } from '../../src/pareto/analyse.js';
 import { chartData } from '../../src/pareto/chart/data.js';
-import { paretoSpec } from '../../src/pareto/chart/paretoSpec.js';
+import { paretoSpec } from '../../src/pareto/chart/pareto-spec.js';
 import { aggregatesCsv, runsCsv } from '../../src/pareto/export/csv.js';
 import { pointFromSummary, type RawPoint } from '../../src/pareto/load.js';
 import { parseReferenceCsv } from '../../src/pareto/reference.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse } from '../../src/pareto/analyse.js';
-import { configDiff } from '../../src/pareto/configDiff.js';
+import { configDiff } from '../../src/pareto/config-diff.js';
 import { aggregatesCsv } from '../../src/pareto/export/csv.js';
 import { pointFromSummary } from '../../src/pareto/load.js';
 import { reportText } from '../../src/pareto/table.js';

@@ -1,5 +1,5 @@
 /** Runner by kind. The train runner is imported only when needed, so mock runs never load tfjs. */
-import type { RunSpec } from '../../config/runSpec.js';
+import type { RunSpec } from '../../config/run-spec.js';
 import { mockRunner } from './mock.js';
 import type { Runner } from './types.js';
 

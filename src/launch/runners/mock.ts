@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fractionOf, parseDuration, parseRunDuration, type Duration } from '../../config/duration.js';
 import { estimateRun } from '../../config/estimate.js';
-import type { RunSpec } from '../../config/runSpec.js';
+import type { RunSpec } from '../../config/run-spec.js';
 import { appendJsonLine, readJson, writeJsonAtomic } from '../../results/atomic.js';
 import { checkpointsDir, metricsPath } from '../../results/store.js';
 import type { FinetuneResult, PretrainResult, TaskResult } from '../../results/summary.js';

@@ -8,7 +8,7 @@
 import { existsSync, linkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pretrainRequest } from '../../config/pretrain-request.js';
-import { checkedConfig, type RunSpec } from '../../config/runSpec.js';
+import { checkedConfig, type RunSpec } from '../../config/run-spec.js';
 import { UserError } from '../../errors.js';
 import { readJson, writeJsonAtomic } from '../../results/atomic.js';
 import { checkpointsDir } from '../../results/store.js';
@@ -18,7 +18,7 @@ import { finetuneCheckpoint, type SuiteName } from '../../train/finetune-suite.j
 import { pretrain } from '../../train/pretrain.js';
 import { resolvePretrain } from '../../train/pretrain-run.js';
 import { modelFlopsUtilisation, tokensPerSecond } from '../../model/flops.js';
-import { specPath } from '../runFiles.js';
+import { specPath } from '../run-files.js';
 import type { PointResult, Runner, RunContext } from './types.js';
 
 export const trainRunner: Runner = async (ctx) => {

@@ -1,9 +1,9 @@
 /**
  * A runner does the work of one RunSpec inside `mbench run`: pretraining (resuming from its own checkpoints),
  * then fine-tuning, then the same for each intermediate point. The lifecycle around it (lock, attempts,
- * failure records, summary.json last) lives in ../runLifecycle.ts, so every runner gets it for free.
+ * failure records, summary.json last) lives in ../run-lifecycle.ts, so every runner gets it for free.
  */
-import type { IntermediatePoint, RunSpec } from '../../config/runSpec.js';
+import type { IntermediatePoint, RunSpec } from '../../config/run-spec.js';
 import type { FinetuneResult, PretrainResult } from '../../results/summary.js';
 
 /** What a run reports while it works; sent to the executor (IPC) or printed as plain lines. */

@@ -3,10 +3,10 @@
  * (and the charts, built once and shared), return the files to write. Writing is the caller's job.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { curvesSpec } from '../chart/curvesSpec.js';
+import { curvesSpec } from '../chart/curves-spec.js';
 import { chartData } from '../chart/data.js';
-import { paretoSpec } from '../chart/paretoSpec.js';
-import { tasksSpec } from '../chart/tasksSpec.js';
+import { paretoSpec } from '../chart/pareto-spec.js';
+import { tasksSpec } from '../chart/tasks-spec.js';
 import type { RunCurve } from '../curves.js';
 import type { ParetoReport } from '../types.js';
 

@@ -1,17 +1,17 @@
 /**
  * The batch script and sbatch arguments of one sweep submission. Every value that reaches a shell is quoted
- * (../shellQuote.ts); everything else goes to sbatch as separate arguments. Slurm expands `%` patterns in
+ * (../shell-quote.ts); everything else goes to sbatch as separate arguments. Slurm expands `%` patterns in
  * --output paths, so a literal `%` in a folder name is written `%%`.
  */
-import type { SlurmSchema } from '../../config/sweepSchema.js';
+import type { SlurmSchema } from '../../config/sweep-schema.js';
 import type { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { shellCommand, shellQuote } from '../shellQuote.js';
+import { shellCommand, shellQuote } from '../shell-quote.js';
 
 export interface JobScriptInput {
   /** The working directory of each task (the mbench checkout). */
   cwd: string;
-  /** argv of `mbench run` (./runCommand.ts), without the task arguments. */
+  /** argv of `mbench run` (./run-command.ts), without the task arguments. */
   mbenchRun: string[];
   taskList: string;
   sweep: string;

@@ -10,7 +10,7 @@ import { xDisplayScale, type DisplayScale } from '../axes.js';
 import type { RunCurve } from '../curves.js';
 import type { ParetoReport } from '../types.js';
 import { legendOrder } from './data.js';
-import { colorEncoding } from './paretoSpec.js';
+import { colorEncoding } from './pareto-spec.js';
 import { CHART_CONFIG } from './style.js';
 
 export interface CurveRow {

@@ -5,7 +5,7 @@
  * docs/sweeps.md is the user-facing reference; keep the two in step.
  */
 import { z } from 'zod';
-import { durationField, recipeFeatureShape, RUN_CONFIG_KEYS, runConfigShape } from './runConfig.js';
+import { durationField, recipeFeatureShape, RUN_CONFIG_KEYS, runConfigShape } from './run-config.js';
 
 type ConfigKey = (typeof RUN_CONFIG_KEYS)[number];
 

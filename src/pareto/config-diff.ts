@@ -20,7 +20,7 @@ export interface ConfigDiff {
  * whose value is the same in every row of a recipe are then left out of the varying keys, since the recipe column
  * already says them.
  */
-/** The run settings a recipe fixes (src/config/runConfig.ts recipeFeatureShape), and the recipe itself. */
+/** The run settings a recipe fixes (src/config/run-config.ts recipeFeatureShape), and the recipe itself. */
 const RECIPE_KEYS = new Set(['recipe', 'maskRatio', 'positions', 'feedForward', 'unpad', 'attentionDropout', 'vocabMultiple']);
 
 export function configDiff(configs: readonly Config[], recipes?: readonly string[]): ConfigDiff {

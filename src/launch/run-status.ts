@@ -12,7 +12,7 @@ import { readJsonLines } from '../results/atomic.js';
 import { metricsPath } from '../results/store.js';
 import { damageLine, readSummary } from '../results/summary.js';
 import { runLockState } from './lock.js';
-import { attemptsPath, readFailure, readSpec, specPath } from './runFiles.js';
+import { attemptsPath, readFailure, readSpec, specPath } from './run-files.js';
 
 export type RunState = 'done' | 'running' | 'failed' | 'partial' | 'pending' | 'damaged';
 export const RUN_STATES: readonly RunState[] = ['done', 'running', 'failed', 'partial', 'pending', 'damaged'];

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunSpec } from '../config/runSpec.js';
+import type { RunSpec } from '../config/run-spec.js';
 import { hostname } from 'node:os';
 import { readJson, writeJsonAtomic } from '../results/atomic.js';
 import { BadFileError } from '../errors.js';

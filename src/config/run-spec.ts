@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { BadFileError } from '../errors.js';
-import { ResolvedRunConfigSchema, type ResolvedRunConfig } from './runConfig.js';
-import type { FINETUNE_SUITES } from './sweepSchema.js';
+import { ResolvedRunConfigSchema, type ResolvedRunConfig } from './run-config.js';
+import type { FINETUNE_SUITES } from './sweep-schema.js';
 
 export const RUN_SPEC_SCHEMA_VERSION = 1;
 

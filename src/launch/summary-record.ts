@@ -1,5 +1,5 @@
 /** RunSpec + what a runner measured → the summary.json records (the run's, then one per intermediate point). */
-import type { IntermediatePoint, RunSpec } from '../config/runSpec.js';
+import type { IntermediatePoint, RunSpec } from '../config/run-spec.js';
 import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../results/summary.js';
 import { gitCommit, mbenchVersion } from '../version.js';
 import type { PointResult } from './runners/types.js';

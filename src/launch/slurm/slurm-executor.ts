@@ -8,18 +8,18 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SweepFile } from '../../config/sweepSchema.js';
+import type { SweepFile } from '../../config/sweep-schema.js';
 import { sweepDir } from '../../results/store.js';
 import { isFinished } from '../../results/summary.js';
 import { repoRoot } from '../../version.js';
 import type { ExecutorEvents, PlannedRun, RunResult, SweepReport } from '../executor.js';
 import { runLockState } from '../lock.js';
-import { EXIT_BUSY } from '../runLifecycle.js';
-import { runCommandLine } from '../runCommand.js';
-import { readFailure, recordFailureIfMissing } from '../runFiles.js';
-import { timestamp } from '../progressLines.js';
-import { writeTaskList } from '../taskList.js';
-import { jobScript, sbatchArgs } from './jobScript.js';
+import { EXIT_BUSY } from '../run-lifecycle.js';
+import { runCommandLine } from '../run-command.js';
+import { readFailure, recordFailureIfMissing } from '../run-files.js';
+import { timestamp } from '../progress-lines.js';
+import { writeTaskList } from '../task-list.js';
+import { jobScript, sbatchArgs } from './job-script.js';
 import { requireSlurm, sbatch, scancel, scontrolJob, squeueTasks, TERMINAL_STATES } from './commands.js';
 
 export interface SlurmOptions {

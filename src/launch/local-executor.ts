@@ -13,12 +13,12 @@ import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ACCELERATOR_BACKENDS } from '../engine/backend-names.js';
 import { isFinished } from '../results/summary.js';
-import type { ChildMessage } from './childMessages.js';
+import type { ChildMessage } from './child-messages.js';
 import type { ExecutorEvents, PlannedRun, RunResult, SweepReport } from './executor.js';
 import { runLockState } from './lock.js';
-import { MBENCH_ENTRY } from './runCommand.js';
-import { EXIT_BUSY, EXIT_INTERRUPTED, EXIT_TERMINATED } from './runLifecycle.js';
-import { readFailure, recordFailureIfMissing, runLogPath } from './runFiles.js';
+import { MBENCH_ENTRY } from './run-command.js';
+import { EXIT_BUSY, EXIT_INTERRUPTED, EXIT_TERMINATED } from './run-lifecycle.js';
+import { readFailure, recordFailureIfMissing, runLogPath } from './run-files.js';
 
 export interface LocalOptions {
   concurrency: number;

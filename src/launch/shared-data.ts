@@ -5,7 +5,7 @@
  * vocabularies inside one study. Prepared first, every run finds the one cached vocabulary.
  */
 import { pretrainDataOf } from '../config/pretrain-request.js';
-import type { RunSpec } from '../config/runSpec.js';
+import type { RunSpec } from '../config/run-spec.js';
 import { BUILTIN_CORPUS } from '../data/builtin-source.js';
 
 /** The distinct (corpus, tokenizer) pairs the real runs of a sweep need (the built-in text needs none). */

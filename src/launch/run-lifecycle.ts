@@ -9,16 +9,16 @@
  */
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RunSpec } from '../config/runSpec.js';
+import type { RunSpec } from '../config/run-spec.js';
 import { appendJsonLine } from '../results/atomic.js';
 import { damagedSummaryPath, damageLine, readSummary, setAsideSummary, writeSummary } from '../results/summary.js';
 import { UserError } from '../errors.js';
 import { tryLock, type LockInfo, type LockOptions } from './lock.js';
-import { attemptsPath, failurePath, readSpec, recordFailure } from './runFiles.js';
+import { attemptsPath, failurePath, readSpec, recordFailure } from './run-files.js';
 
 export { recordFailure };
 import { RunFailure, RunInterrupted, type Runner, type RunProgressEvent } from './runners/types.js';
-import { buildSummary } from './summaryRecord.js';
+import { buildSummary } from './summary-record.js';
 
 /** `mbench run` exit codes besides 0 (finished or already finished) and a failed run's own code. */
 export const EXIT_BUSY = 75; // EX_TEMPFAIL: another process holds the run's lock

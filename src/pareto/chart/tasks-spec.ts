@@ -6,7 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ParetoReport } from '../types.js';
 import { chartData, type ChartData } from './data.js';
 import { CLIPPED_NOTE } from './domain.js';
-import { axisFormat, colorEncoding, shapeScale } from './paretoSpec.js';
+import { axisFormat, colorEncoding, shapeScale } from './pareto-spec.js';
 import { CHART_CONFIG } from './style.js';
 
 export function tasksSpec(report: ParetoReport, data: ChartData = chartData(report)): TopLevelSpec | null {
