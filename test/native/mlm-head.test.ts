@@ -133,6 +133,15 @@ describe('fused MLM head on native matches the unfused tfjs head on cpu (loss, c
     }
   });
 
+  it('the same inputs give bit-identical results on every call (sums in a fixed order, whichever thread runs a chunk)', () => {
+    const x = headInputs(203, 64, 4099, 21);
+    const first = lossAndGrads('native', tiedMlmLoss, x);
+    for (let run = 0; run < 4; run++) {
+      const again = lossAndGrads('native', tiedMlmLoss, x);
+      again.forEach((v, k) => assert.deepEqual(v, first[k], `run ${run + 2}, output ${k}`));
+    }
+  });
+
   it('losses of 100+ nats are exact (the unfused head clips at 69 nats; the reference is logSoftmax)', () => {
     // Logit spread ~75: most labels sit hundreds of nats below their row's maximum.
     const x = headInputs(61, 128, 4099, 9, { h: 10, table: 2, bias: 1 });

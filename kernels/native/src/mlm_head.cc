@@ -152,7 +152,68 @@ MlmHeadLoss mlm_head_forward(const float* h, const float* E, const float* b, con
 // ---------------------------------------------------------------------------------------------------------
 // Backward: per chunk, per row block: recompute the logits tile, turn it into G in place, then
 //   dE[chunk] (+)= Gᵀ·h[block]   (the chunk's own rows of dE: the first block writes, later ones add)
-//   dh[block] += G·E[chunk]      (into this thread's dh accumulator; the accumulators are summed at the end)
+//   dh[block] += G·E[chunk]      (into its group's dh accumulator; the accumulators are summed at the end)
+// The chunks are dealt to a fixed number of groups of consecutive chunks, each with its own dh accumulator and
+// run as one task, so every sum has the same order whichever thread runs a group: the result is the same on
+// every run (a per-thread accumulator would depend on which thread took which chunk). 2 groups a thread let a
+// descheduled thread's share be picked up; the accumulators cost groups·M·H floats.
+
+// What every chunk of one backward call shares.
+struct BackwardCall {
+  const float *E, *b, *hA, *hB, *rowmax, *logsum;
+  const int32_t* labels;
+  long M, H, V, Hp;
+  HeadTiles T;
+  MicroTile mt;
+  float scale;
+  float *dE, *db;
+};
+
+// One vocabulary chunk [c0, c0 + nc) against every row block: its rows of dE and entries of db, and its share
+// of dh added into dh_acc.
+static void backward_chunk(const BackwardCall& k, long c0, long nc, float* dh_acc) {
+  static thread_local AlignedBuf e1buf, e2buf, lbuf, gabuf, gtbuf, dbbuf;
+  const long H = k.H, VC = k.T.VC, RB = k.T.RB;
+  float* Et = e1buf.get(round_up(nc, k.mt.NR) * H);
+  pack_chunk_transposed(k.E, H, c0, nc, Et);
+  // E[chunk] as the B operand of G·E[chunk]: depth nc (the chunk's vocabulary rows), H columns.
+  float* En = e2buf.get(nc * k.Hp);
+  Gemm ge{};
+  ge.B = k.E;
+  ge.ldb = H;
+  gemm_pack_b(ge, c0, nc, 0, H, En);
+  float* L = lbuf.get(RB * VC);
+  float* Ga = gabuf.get(round_up(RB, k.mt.MR) * nc);
+  float* Gt = gtbuf.get(round_up(nc, k.mt.MR) * RB);
+  float* dbc = dbbuf.get(nc);
+  std::memset(dbc, 0, sizeof(float) * nc);
+  Gemm gt{};  // A = Gᵀ: A(i, k) = G[k, i]
+  gt.transA = true;
+  gt.A = L;
+  gt.lda = VC;
+  Gemm gn{};  // A = G
+  gn.A = L;
+  gn.lda = VC;
+  for (long r0 = 0; r0 < k.M; r0 += RB) {
+    const long rows = std::min(RB, k.M - r0);
+    gemm_packed(k.hA + r0 * H, Et, rows, nc, H, 1.f, 0.f, L, VC);
+    for (long i = 0; i < rows; ++i) {
+      float* row = L + i * VC;
+      const long r = r0 + i;
+      softmax_grad_row(row, k.b + c0, nc, k.rowmax[r], k.logsum[r], k.scale, dbc);
+      const long y = k.labels[r] - c0;
+      if (y >= 0 && y < nc) {
+        row[y] -= k.scale;  // − onehot
+        dbc[y] -= k.scale;
+      }
+    }
+    gemm_pack_a(gt, 0, nc, 0, rows, Gt);
+    gemm_packed(Gt, k.hB + r0 * k.Hp, nc, H, rows, 1.f, r0 == 0 ? 0.f : 1.f, k.dE + c0 * H, H);
+    gemm_pack_a(gn, 0, rows, 0, nc, Ga);
+    gemm_packed(Ga, En, rows, H, nc, 1.f, 1.f, dh_acc + r0 * H, H);
+  }
+  std::memcpy(k.db + c0, dbc, sizeof(float) * nc);
+}
 
 void mlm_head_backward(const float* h, const float* E, const float* b, const int32_t* labels, const float* rowmax,
                        const float* logsum, long M, long H, long V, float scale, float* dh, float* dE, float* db) {
@@ -162,80 +223,52 @@ void mlm_head_backward(const float* h, const float* E, const float* b, const int
     std::memset(db, 0, sizeof(float) * V);
     return;
   }
-  const HeadTiles T = head_tiles(H);
-  const MicroTile mt = gemm_micro_tile();
-  const long chunks = (V + T.VC - 1) / T.VC;
-  const long Hp = round_up(H, mt.NR);  // h as a B operand: panels of NR columns
+  BackwardCall k{};
+  k.E = E;
+  k.b = b;
+  k.rowmax = rowmax;
+  k.logsum = logsum;
+  k.labels = labels;
+  k.M = M;
+  k.H = H;
+  k.V = V;
+  k.T = head_tiles(H);
+  k.mt = gemm_micro_tile();
+  k.Hp = round_up(H, k.mt.NR);  // h as a B operand: panels of NR columns
+  k.scale = scale;
+  k.dE = dE;
+  k.db = db;
+  const long RB = k.T.RB, chunks = (V + k.T.VC - 1) / k.T.VC;
   static AlignedBuf hA_buf, hB_buf, acc_buf;
-  float* hA = hA_buf.get(round_up(M, mt.MR) * H);
-  pack_h_as_a(h, M, H, T.RB, hA);
+  float* hA = hA_buf.get(round_up(M, k.mt.MR) * H);
+  pack_h_as_a(h, M, H, RB, hA);
   // h[block] packed as the B operand of Gᵀ·h[block] (depth = the block's rows, H columns), at hB + r0·Hp.
-  float* hB = hB_buf.get(M * Hp);
-  {
-    Gemm g{};
-    g.B = h;
-    g.ldb = H;
-    pool().parallel_for((M + T.RB - 1) / T.RB, [&](long blk) {
-      long r0 = blk * T.RB;
-      gemm_pack_b(g, r0, std::min(T.RB, M - r0), 0, H, hB + r0 * Hp);
-    });
-  }
-  const int threads = pool().threads();
-  float* acc = acc_buf.get(static_cast<size_t>(threads) * M * H);
-  std::memset(acc, 0, sizeof(float) * threads * M * H);
+  float* hB = hB_buf.get(M * k.Hp);
+  Gemm gh{};
+  gh.B = h;
+  gh.ldb = H;
+  pool().parallel_for((M + RB - 1) / RB, [&](long blk) {
+    const long r0 = blk * RB;
+    gemm_pack_b(gh, r0, std::min(RB, M - r0), 0, H, hB + r0 * k.Hp);
+  });
+  k.hA = hA;
+  k.hB = hB;
 
-  pool().parallel_for(chunks, [&](long c) {
-    static thread_local AlignedBuf e1buf, e2buf, lbuf, gabuf, gtbuf, dbbuf;
-    const long c0 = c * T.VC, nc = std::min(T.VC, V - c0);
-    float* Et = e1buf.get(round_up(nc, mt.NR) * H);
-    pack_chunk_transposed(E, H, c0, nc, Et);
-    // E[chunk] as the B operand of G·E[chunk]: depth nc (the chunk's vocabulary rows), H columns.
-    float* En = e2buf.get(nc * Hp);
-    {
-      Gemm g{};
-      g.B = E;
-      g.ldb = H;
-      gemm_pack_b(g, c0, nc, 0, H, En);
-    }
-    float* L = lbuf.get(T.RB * T.VC);
-    float* Ga = gabuf.get(round_up(T.RB, mt.MR) * nc);
-    float* Gt = gtbuf.get(round_up(nc, mt.MR) * T.RB);
-    float* dbc = dbbuf.get(nc);
-    std::memset(dbc, 0, sizeof(float) * nc);
-    float* dh_mine = acc + static_cast<size_t>(pool_thread_index()) * M * H;
-    for (long r0 = 0; r0 < M; r0 += T.RB) {
-      const long rows = std::min(T.RB, M - r0);
-      gemm_packed(hA + r0 * H, Et, rows, nc, H, 1.f, 0.f, L, T.VC);
-      for (long i = 0; i < rows; ++i) {
-        float* row = L + i * T.VC;
-        const long r = r0 + i;
-        softmax_grad_row(row, b + c0, nc, rowmax[r], logsum[r], scale, dbc);
-        const long y = labels[r] - c0;
-        if (y >= 0 && y < nc) {
-          row[y] -= scale;  // − onehot
-          dbc[y] -= scale;
-        }
-      }
-      Gemm gt{};
-      gt.transA = true;  // A = Gᵀ: A(i, k) = G[k, i]
-      gt.A = L;
-      gt.lda = T.VC;
-      gemm_pack_a(gt, 0, nc, 0, rows, Gt);
-      gemm_packed(Gt, hB + r0 * Hp, nc, H, rows, 1.f, r0 == 0 ? 0.f : 1.f, dE + c0 * H, H);
-      Gemm gn{};
-      gn.A = L;
-      gn.lda = T.VC;
-      gemm_pack_a(gn, 0, rows, 0, nc, Ga);
-      gemm_packed(Ga, En, rows, H, nc, 1.f, 1.f, dh_mine + r0 * H, H);
-    }
-    std::memcpy(db + c0, dbc, sizeof(float) * nc);
+  const long groups = std::min<long>(chunks, 2L * pool().threads());
+  const long per_group = (chunks + groups - 1) / groups;
+  const size_t acc_size = static_cast<size_t>(M) * H;
+  float* acc = acc_buf.get(groups * acc_size);
+  std::memset(acc, 0, sizeof(float) * groups * acc_size);
+  pool().parallel_for(groups, [&](long g) {
+    for (long c = g * per_group; c < std::min(chunks, (g + 1) * per_group); ++c)
+      backward_chunk(k, c * k.T.VC, std::min(k.T.VC, V - c * k.T.VC), acc + g * acc_size);
   });
 
-  // dh = Σ over the threads' accumulators.
+  // dh = Σ over the groups' accumulators, in group order.
   parallel_range(M * H, 1 << 14, [&](long s, long e) {
     std::memcpy(dh + s, acc + s, sizeof(float) * (e - s));
-    for (int t = 1; t < threads; ++t) {
-      const float* src = acc + static_cast<size_t>(t) * M * H;
+    for (long g = 1; g < groups; ++g) {
+      const float* src = acc + g * acc_size;
       for (long i = s; i < e; ++i) dh[i] += src[i];
     }
   });

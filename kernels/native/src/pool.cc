@@ -16,10 +16,6 @@ static thread_local bool in_pool = false;
 
 bool in_parallel_region() { return in_pool; }
 
-static thread_local int thread_index = 0;
-
-int pool_thread_index() { return thread_index; }
-
 #if MBN_X86
 static const unsigned kFtzDaz = 0x8040;  // MXCSR flush-to-zero (bit 15) | denormals-are-zero (bit 6)
 DenormalsOff::DenormalsOff() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | kFtzDaz); }
@@ -52,7 +48,7 @@ static bool spin_until(F ready) {
 }
 
 Pool::Pool(int threads) : threads_(threads < 1 ? 1 : threads) {
-  for (int i = 1; i < threads_; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+  for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
 Pool::~Pool() {
@@ -72,9 +68,8 @@ void Pool::run_tasks() {
   }
 }
 
-void Pool::worker_loop(int index) {
+void Pool::worker_loop() {
   in_pool = true;
-  thread_index = index;
   DenormalsOff ftz;  // for the worker's whole life
   long seen = 0;
   for (;;) {

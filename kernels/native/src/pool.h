@@ -22,7 +22,7 @@ class Pool {
   void parallel_for(long tasks, const std::function<void(long)>& fn);
 
  private:
-  void worker_loop(int index);
+  void worker_loop();
   void run_tasks();
   int threads_;
   std::vector<std::thread> workers_;
@@ -54,10 +54,6 @@ class DenormalsOff {
 
 // True inside a parallel_for task (nested parallel calls then run serially).
 bool in_parallel_region();
-
-// Which pool thread this is: 1 … threads − 1 on a worker, 0 on any other thread (the caller of parallel_for).
-// Kernels that keep one accumulator per thread index them by it (a parallel_for has one caller at a time).
-int pool_thread_index();
 
 // Runs fn(begin, end) over [0, n) split into at most `pool().threads() * 4` chunks of at least `grain` items.
 void parallel_range(long n, long grain, const std::function<void(long, long)>& fn);
