@@ -11,7 +11,7 @@ import { paddedAttentionCase, padUnpadCase, unpaddedAttentionCase } from './case
 import { embeddingGatherCase, embeddingGradCase } from './cases/embedding.js';
 import { encoderLayerCase } from './cases/encoder.js';
 import { gegluCase, geluMlpCase, layerNormCase } from './cases/feedforward.js';
-import { mlmHeadLossCase } from './cases/mlm.js';
+import { mlmDecoderXentCase, mlmHeadLossCase } from './cases/mlm.js';
 import { sizes, type PadPercent } from './cases/shapes.js';
 
 const { tiny, mini, base } = sizes;
@@ -19,7 +19,8 @@ const pads: PadPercent[] = [0, 25, 50];
 
 /** Cases that take over a second per call on wasm: measured with --all or when a --filter names them. */
 export function slowCases(): KernelCase[] {
-  return [mlmHeadLossCase(base)];
+  // The decoder at bench:train's batch (32 × 128 tokens, 1229 masked rows): the shape the fused head is for.
+  return [mlmHeadLossCase(base), mlmDecoderXentCase(tiny, 32), mlmDecoderXentCase(mini, 32)];
 }
 
 /** Every case: the default run plus the slow ones. */
@@ -40,6 +41,7 @@ export function defaultCases(): KernelCase[] {
     ...[tiny, mini, base].map(layerNormCase),
     ...[mini, base].flatMap((s) => [embeddingGatherCase(s), embeddingGradCase(s)]),
     mlmHeadLossCase(mini),
+    ...[tiny, mini].map((s) => mlmDecoderXentCase(s)),
     ...[mini, base].map(adamwCase),
     encoderLayerCase(tiny, 'bert', 25),
     encoderLayerCase(mini, 'bert', 25),

@@ -7,12 +7,16 @@
  *   correct = #{i : argmax_j logits_ij = labels_i}               (scalar, ties count as correct)
  * One custom gradient for decoder + softmax + cross-entropy, g = softmax − onehot:
  *   dh = g·table / M,   dtable = gᵀ·h / M,   dbias = Σ_rows g / M.
+ * native: one fused native pass each way (src/engine/native/mlm-head.ts): logits tiles made and consumed in cache,
+ * an exact log-sum-exp, the [M,V] probabilities never stored; MBENCH_NATIVE_MLM_HEAD=unfused takes the tf-ops path.
  * wasm: logits in row layout, tfjs-wasm's vectorised softmax and row maxima, and one JS reduction over M
  * values (wasm-xent-rows.ts); every product is a plain 2-D XNNPACK call; the loss is an exact log-sum-exp.
  * Other backends: tf ops (softmax, tensorScatterUpdate for the one-hot), where −log p comes from the softmax
  * probability floored at 1e-30 (a per-token loss never exceeds 69 nats).
+ * No masked rows (M = 0): loss 0, correct 0, zero gradients, on every backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeMlmHeadActive, nativeTiedMlmLoss } from '../src/engine/native/mlm-head.js';
 import { customOp } from './custom-op.js';
 import { gatherRowsForward, onWasm } from './wasm-fast-path.js';
 import { rowMax, rowSum, xentGradT, xentRowStats } from './wasm-xent-rows.js';
@@ -33,8 +37,18 @@ export function tiedLogits(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D
 export function tiedMlmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D, labels: Int32Array): MlmLossResult {
   const m = labels.length;
   if (h.shape[0] !== m) throw new Error(`tiedMlmLoss: ${h.shape[0]} rows but ${m} labels`);
-  const both = onWasm() ? wasmLoss(h, table, bias, labels) : portableLoss(h, table, bias, labels);
+  const both =
+    m === 0 ? noRows(h, table, bias)
+    : nativeMlmHeadActive() ? nativeTiedMlmLoss(h, table, bias, labels)
+    : onWasm() ? wasmLoss(h, table, bias, labels)
+    : portableLoss(h, table, bias, labels);
   return { loss: tf.reshape(tf.slice(both, [0], [1]), []) as tf.Scalar, correct: tf.reshape(tf.slice(both, [1], [1]), []) as tf.Scalar };
+}
+
+/** No masked rows: [0, 0] with zero gradients (the mean over no rows is taken as 0, as the model's own guard does). */
+function noRows(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor1D {
+  const f = customOp<tf.Tensor1D>((xs) => ({ value: tf.zeros([2]), gradFunc: () => xs.map((x) => tf.zerosLike(x)) }));
+  return f(h, table, bias);
 }
 
 /** Any backend: softmax, gather of the label probability, tensorScatterUpdate for softmax − onehot. */

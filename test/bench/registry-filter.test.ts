@@ -13,7 +13,7 @@ test('case names are unique and start with their kernel', () => {
 test('the suite covers every kernel the issue names, at tiny, mini and base and pads 0/25/50', () => {
   const kernels = new Set(cases.map((c) => c.kernel));
   for (const k of ['attention-alibi-padded', 'attention-alibi-unpadded', 'pad-unpad', 'ffn-gelu', 'ffn-geglu', 'layernorm',
-    'embedding-gather', 'embedding-grad', 'mlm-head-loss', 'adamw-update', 'encoder-layer-fwd-bwd']) assert.ok(kernels.has(k), k);
+    'embedding-gather', 'embedding-grad', 'mlm-head-loss', 'mlm-decoder-xent', 'adamw-update', 'encoder-layer-fwd-bwd']) assert.ok(kernels.has(k), k);
   for (const size of ['tiny', 'mini', 'base']) assert.ok(cases.some((c) => c.name.includes(`/${size}`)), size);
   for (const pad of [0, 25, 50]) assert.ok(cases.some((c) => c.shape.padPercent === pad && c.shape.seq === 128), `pad ${pad}`);
 });

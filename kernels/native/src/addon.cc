@@ -10,6 +10,7 @@
 #include "attention.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "mlm_head.h"
 #include "napi_args.h"
 #include "norm.h"
 #include "pool.h"
@@ -409,13 +410,72 @@ MBN_FN(attentionGrad) {
   return undefined(env);
 }
 
+// Labels of the MLM head: at least M of them, each in [0, V).
+static const int32_t* mlm_labels(const Args& a, size_t i, long M, long V) {
+  size_t n;
+  const int32_t* y = a.i32(i, &n);
+  need(n, M, "labels");
+  for (long r = 0; r < M; ++r)
+    if (y[r] < 0 || y[r] >= V)
+      throw ArgError{"label " + std::to_string(y[r]) + " at row " + std::to_string(r) + " is outside [0, " + std::to_string(V) + ")"};
+  return y;
+}
+
+// mlmHead(h, E, b, labels: Int32Array, M, H, V, stats, out: Float64Array) — h [M,H], E [V,H], b [V];
+// stats [2·M] ← (row max, log Σ exp(L − max)); out [2] ← (Σ loss, correct count). See mlm_head.h.
+MBN_FN(mlmHead) {
+  size_t nh, ne, nb, ns, no;
+  float* h = a.f32(0, &nh);
+  float* E = a.f32(1, &ne);
+  float* b = a.f32(2, &nb);
+  long M = a.integer(4), H = a.integer(5), V = a.integer(6);
+  if (M < 0 || H < 1 || V < 1) throw ArgError{"shape must have M ≥ 0, H ≥ 1, V ≥ 1"};
+  const int32_t* y = mlm_labels(a, 3, M, V);
+  float* stats = a.f32(7, &ns);
+  double* out = a.f64(8, &no);
+  need(nh, M * H, "h");
+  need(ne, V * H, "E");
+  need(nb, V, "b");
+  need(ns, 2 * M, "stats");
+  need(no, 2, "out");
+  MlmHeadLoss r = mlm_head_forward(h, E, b, y, M, H, V, stats, stats + M);
+  out[0] = r.loss_sum;
+  out[1] = static_cast<double>(r.correct);
+  return undefined(env);
+}
+
+// mlmHeadGrad(h, E, b, labels, M, H, V, stats, scale, dh, dE, db) — stats from mlmHead; G = scale·(softmax − onehot).
+MBN_FN(mlmHeadGrad) {
+  size_t nh, ne, nb, ns, ndh, nde, ndb;
+  float* h = a.f32(0, &nh);
+  float* E = a.f32(1, &ne);
+  float* b = a.f32(2, &nb);
+  long M = a.integer(4), H = a.integer(5), V = a.integer(6);
+  if (M < 0 || H < 1 || V < 1) throw ArgError{"shape must have M ≥ 0, H ≥ 1, V ≥ 1"};
+  const int32_t* y = mlm_labels(a, 3, M, V);
+  float* stats = a.f32(7, &ns);
+  float scale = static_cast<float>(a.num(8));
+  float* dh = a.f32(9, &ndh);
+  float* dE = a.f32(10, &nde);
+  float* db = a.f32(11, &ndb);
+  need(nh, M * H, "h");
+  need(ne, V * H, "E");
+  need(nb, V, "b");
+  need(ns, 2 * M, "stats");
+  need(ndh, M * H, "dh");
+  need(nde, V * H, "dE");
+  need(ndb, V, "db");
+  mlm_head_backward(h, E, b, y, stats, stats + M, M, H, V, scale, dh, dE, db);
+  return undefined(env);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
 #define P(n) {#n, nullptr, n, nullptr, nullptr, nullptr, napi_default, nullptr}
       P(info),    P(peakFlops), P(setGemmEngine), P(gemm),    P(gemmBatched), P(unary),     P(binary),
       P(reduce),  P(transpose),     P(softmax), P(gather),      P(segmentSum), P(adamw),
       P(layerNorm), P(layerNormGrad), P(attention), P(attentionGrad), P(geluTanh), P(geluTanhGrad),
-      P(geglu),   P(gegluGrad),
+      P(geglu),   P(gegluGrad), P(mlmHead), P(mlmHeadGrad),
 #undef P
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "aligned_buf.h"
 #include "isa.h"
 #include "pool.h"
 
@@ -81,6 +82,7 @@ __attribute__((target("avx512f"))) static void pack_a12_rows_avx512(const float*
 #endif
 
 static bool use_gather_pack(const Gemm& g, int MR);
+static void scale_c(const Gemm& g);
 
 static void pack_a(const Gemm& g, long i0, long mc, long k0, long kc, int MR, float* dst) {
 #if MBN_X86
@@ -257,20 +259,6 @@ static bool use_gather_pack(const Gemm& g, int MR) {
 // 4. The blocked loops (GotoBLAS order: jc over NC columns, pc over KC depth, ic over MC rows; inside, jr over
 // NR-column micro-panels of packed B and ir over MR-row micro-panels of packed A).
 
-struct AlignedBuf {
-  float* p = nullptr;
-  size_t n = 0;
-  float* get(size_t want) {
-    if (want > n) {
-      std::free(p);
-      p = static_cast<float*>(std::aligned_alloc(64, ((want * sizeof(float) + 63) / 64) * 64));
-      n = want;
-    }
-    return p;
-  }
-  ~AlignedBuf() { std::free(p); }
-};
-
 // Blocking, overridable for tuning (MBENCH_GEMM_KC / _MC / _NC; MC is rounded to a multiple of MR).
 struct Blocking {
   long KC, MC, NC;
@@ -323,6 +311,26 @@ static void macro_kernel(const Gemm& g, const float* Ap, const float* Bp, long i
       }
     }
   }
+}
+
+MicroTile gemm_micro_tile() { return {isa().MR, isa().NR}; }
+
+void gemm_pack_a(const Gemm& g, long i0, long mc, long k0, long kc, float* dst) { pack_a(g, i0, mc, k0, kc, isa().MR, dst); }
+
+void gemm_pack_b(const Gemm& g, long k0, long kc, long j0, long nc, float* dst) { pack_b(g, k0, kc, j0, nc, isa().NR, dst); }
+
+void gemm_packed(const float* Ap, const float* Bp, long mc, long nc, long kc, float alpha, float beta, float* C, long ldc) {
+  if (mc <= 0 || nc <= 0) return;
+  Gemm g{};
+  g.M = mc;
+  g.N = nc;
+  g.K = kc;
+  g.alpha = alpha;
+  g.beta = beta;
+  g.C = C;
+  g.ldc = ldc;
+  if (kc <= 0) return scale_c(g);
+  macro_kernel(g, Ap, Bp, 0, mc, 0, nc, kc, beta);
 }
 
 // C's rows [m0, m1) × columns [n0, n1) on the calling thread.

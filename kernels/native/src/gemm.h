@@ -30,6 +30,22 @@ void sgemm_builtin(const Gemm& g);
 // Batched: batch items with per-item element offsets into A, B and C (offsets may repeat, for broadcasting).
 void sgemm_batched(const Gemm& shape, long batch, const long* offA, const long* offB, const long* offC);
 
+// Pre-packed products, for kernels that reuse an operand across many small products (the fused MLM head packs
+// each vocabulary chunk of the embedding once and multiplies it by every row block). The layouts are the
+// built-in GEMM's: A in panels of MR rows ([k][MR] each), B in panels of NR columns ([k][NR] each), zero past
+// the edges, so a product over packed blocks runs the micro-kernel on full tiles only.
+struct MicroTile {
+  int MR, NR;
+};
+MicroTile gemm_micro_tile();
+// op(A)[i0 .. i0+mc, k0 .. k0+kc] of g (A, lda, transA) → dst, ceil(mc / MR)·MR·kc floats.
+void gemm_pack_a(const Gemm& g, long i0, long mc, long k0, long kc, float* dst);
+// op(B)[k0 .. k0+kc, j0 .. j0+nc] of g (B, ldb, transB) → dst, ceil(nc / NR)·NR·kc floats.
+void gemm_pack_b(const Gemm& g, long k0, long kc, long j0, long nc, float* dst);
+// C[mc, nc] (row stride ldc) = alpha·Ap·Bp + beta·C on the calling thread, Ap and Bp packed as above with
+// depth kc; with beta = 0, C is not read.
+void gemm_packed(const float* Ap, const float* Bp, long mc, long nc, long kc, float alpha, float beta, float* C, long ldc);
+
 // The FLOP/s of independent FMA chains on every pool thread for about `seconds` (best round), in the built-in
 // kernel's ISA; 0 when that ISA is the portable one.
 double measured_peak_flops(double seconds);

@@ -53,6 +53,14 @@ export interface NativeAddon {
   geluTanhGrad(x: F32, dy: F32, dx: F32): void;
   geglu(gate: F32, value: F32, out: F32): void;
   gegluGrad(gate: F32, value: F32, dy: F32, dgate: F32, dvalue: F32): void;
+  /**
+   * The tied MLM decoder + softmax cross-entropy over M rows, fused (kernels/native/src/mlm_head.h): h [M,H],
+   * table [V,H], bias [V], labels in [0, V). Writes stats [2·M] (row max, then log Σ exp(logit − max)) and
+   * out [2] = (Σ loss in nats, correct count).
+   */
+  mlmHead(h: F32, table: F32, bias: F32, labels: Int32Array, m: number, hidden: number, vocab: number, stats: F32, out: Float64Array): void;
+  /** Its gradient for G = scale·(softmax − onehot): dh = G·table, dtable = Gᵀ·h, dbias = Σ rows of G (all written). */
+  mlmHeadGrad(h: F32, table: F32, bias: F32, labels: Int32Array, m: number, hidden: number, vocab: number, stats: F32, scale: number, dh: F32, dtable: F32, dbias: F32): void;
 }
 
 /** Op codes shared with kernels/native/src/elementwise.h, keyed by tfjs kernel name. */

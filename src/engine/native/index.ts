@@ -4,8 +4,8 @@
  * says why when the addon is not built or does not load.
  *
  * Besides the tfjs kernels it offers fused ops for the model's kernels/ to use on this backend
- * (fused.ts: attention with ALiBi, LayerNorm (+ residual), GELU, GeGLU — each with its gradient) and an
- * in-place AdamW step (adamw.ts).
+ * (fused.ts: attention with ALiBi, LayerNorm (+ residual), GELU, GeGLU — each with its gradient; mlm-head.ts:
+ * the tied MLM decoder with its softmax cross-entropy) and an in-place AdamW step (adamw.ts).
  */
 import '@tensorflow/tfjs-backend-cpu';
 import { loadAddon, requireAddon, type NativeAddonInfo } from './addon.js';
@@ -16,6 +16,7 @@ import { nativeKernelNames, registerBackendAndKernels, NATIVE_BACKEND } from './
 export { NATIVE_BACKEND } from './backend.js';
 export { nativeAttention, nativeGelu, nativeGeglu, nativeLayerNorm, onNative } from './fused.js';
 export { nativeAdamWStep } from './adamw.js';
+export { nativeMlmHeadActive, nativeTiedMlmLoss, MLM_HEAD_ENV } from './mlm-head.js';
 
 export interface NativeInfo extends NativeAddonInfo {
   available: true;
