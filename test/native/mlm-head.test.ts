@@ -15,7 +15,7 @@ import { createEncoder } from '../../src/model/encoder.js';
 import { buildModelConfig, mlmRatioOf } from '../../src/model/recipes.js';
 import { readJsonLines } from '../../src/results/atomic.js';
 import { pretrain } from '../../src/train/pretrain.js';
-import { SyntheticSource } from '../../src/train/synthetic-source.js';
+import { SyntheticSource } from '../../src/data/synthetic-source.js';
 import type { MetricsRecord } from '../../src/train/types.js';
 import { makeBatch, tinyConfig } from '../model/helpers.js';
 import { maxRelError, randn, rng, skipNative } from './compare.js';
