@@ -26,7 +26,8 @@ test('a case doing its work twice is measured ~2× and judged slower against its
   assert.equal(verdict?.state, 'compared');
   if (verdict?.state !== 'compared') return;
   assert.equal(verdict.verdict, 'slower', `change ${verdict.change} [${verdict.changeLow}, ${verdict.changeHigh}]`);
-  assert.ok(verdict.change > 0.5 && verdict.change < 1.6, `change ${verdict.change}`);
+  // ~+100% on a quiet machine; under load it has been measured at +194%, so only the order of magnitude is held
+  assert.ok(verdict.change > 0.5 && verdict.change < 3, `change ${verdict.change}`);
   assert.equal(comparison.regressed, true);
 });
 
