@@ -101,7 +101,7 @@ export const command: CommandModule<object, Args> = {
     if (failed || done < runs.length) return 1;
     if (args.plot) {
       const { runPareto } = await import('../pareto/index.js');
-      const base = { resultsDir: root, sweep: plan.sweep.name, baseline: plan.sweep.baseline, plot: true, csv: true, onProgress: (l: string) => process.stderr.write(l + '\n') };
+      const base = { resultsDir: root, sweep: plan.sweep.name, baseline: plan.sweep.baseline, plot: true, csv: true, json: true, onProgress: (l: string) => process.stderr.write(l + '\n') };
       // What pretraining bought, measured directly (held-out MLM accuracy, every train run has it), then the
       // downstream score when the sweep fine-tunes; each into its own folder.
       const axes = [

@@ -11,6 +11,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { estimateRun } from '../config/estimate.js';
 import { ACCELERATOR_BACKENDS } from '../engine/backend-names.js';
 import { isFinished } from '../results/summary.js';
 import type { ChildMessage } from './child-messages.js';
@@ -85,9 +86,29 @@ export function defaultConcurrency(runs: PlannedRun[]): number {
   return Math.max(1, Math.min(accelerated ? 1 : availableParallelism(), runs.length));
 }
 
+/**
+ * The order runs start in: the longest first (training FLOPs from the run's settings, src/config/estimate.ts), so
+ * the last runs to start are short ones and the slots finish together instead of one long run ending alone —
+ * the greedy longest-processing-time rule. Runs whose length is not known before they run (a time-based
+ * duration, a mock runner) go first, as the longest may be among them; ties keep the plan's order.
+ */
+export function longestFirst(runs: readonly PlannedRun[]): PlannedRun[] {
+  const work = (r: PlannedRun): number => {
+    if (r.spec.runner !== 'train') return Infinity;
+    try {
+      return estimateRun(r.spec.config).flops ?? Infinity;
+    } catch {
+      return Infinity;
+    }
+  };
+  const keyed = runs.map((run, i) => ({ run, i, w: work(run) }));
+  keyed.sort((a, b) => (a.w === b.w ? a.i - b.i : a.w === Infinity ? -1 : b.w === Infinity ? 1 : b.w - a.w));
+  return keyed.map((k) => k.run);
+}
+
 export async function runLocal(runs: PlannedRun[], opts: LocalOptions): Promise<SweepReport> {
   const results = new Map<string, RunResult>();
-  const queue = [...runs];
+  const queue = longestFirst(runs);
   const heldElsewhere: PlannedRun[] = [];
   const startedAt = Date.now();
   const children = new Set<ChildProcess>();

@@ -58,8 +58,11 @@ export const metricsPath = (dir: string): string => join(dir, 'metrics.jsonl');
 export const checkpointsDir = (dir: string): string => join(dir, 'checkpoints');
 export const sweepRecordFile = (dir: string): string => join(dir, 'sweep.json');
 
-/** The default chart folder's name; other chart folders are known by the pareto.json inside them. */
+/** The default chart folder's name; other chart folders are known by what `mbench pareto` writes into them. */
 const CHART_FOLDER = 'pareto';
+/** Files only a chart folder holds (any one marks it: `--plot` alone writes no pareto.json). */
+const CHART_FILES = ['pareto.json', 'runs.csv', 'aggregates.csv', 'pareto.vl.json', 'pareto.html'];
+const isChartFolder = (dir: string): boolean => CHART_FILES.some((f) => existsSync(join(dir, f)));
 
 export const isDir = (p: string): boolean => {
   try {
@@ -72,12 +75,12 @@ export const isDir = (p: string): boolean => {
 /**
  * The run folders of a sweep folder, by name, sorted: every sub-folder except dot-folders (.slurm/, temp files)
  * and chart folders (pareto/, pareto-mlm-accuracy/, any `mbench pareto --out` inside the sweep: they hold
- * pareto.json). Finished, unfinished and damaged runs alike; intermediate points are folders of their own.
+ * pareto.json, runs.csv, aggregates.csv, pareto.vl.json or pareto.html). Finished, unfinished and damaged runs alike; intermediate points are folders of their own.
  */
 export function listRuns(sweepDir: string): string[] {
   if (!isDir(sweepDir)) return [];
   return readdirSync(sweepDir)
-    .filter((n) => !n.startsWith('.') && n !== CHART_FOLDER && isDir(join(sweepDir, n)) && !existsSync(join(sweepDir, n, 'pareto.json')))
+    .filter((n) => !n.startsWith('.') && n !== CHART_FOLDER && isDir(join(sweepDir, n)) && !isChartFolder(join(sweepDir, n)))
     .sort();
 }
 

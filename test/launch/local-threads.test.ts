@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { allowedCpus, coresForSlot, threadsPerRun } from '../../src/launch/local-executor.js';
+import { loadSweep } from '../../src/config/expand.js';
+import type { PlannedRun } from '../../src/launch/executor.js';
+import { allowedCpus, coresForSlot, longestFirst, threadsPerRun } from '../../src/launch/local-executor.js';
 
 test('local runs split the cores: each child gets cores / concurrency wasm and native threads unless the user chose', () => {
   assert.deepEqual(threadsPerRun(1, {}, 2), { MBENCH_WASM_THREADS: '2', MBENCH_NATIVE_THREADS: '2' });
@@ -35,4 +37,16 @@ test('the executor’s thread cap is the wasm backend’s (repeated there to kee
   const engine = await import('../../src/engine/wasm-threads.js');
   const executor = await import('../../src/launch/local-executor.js');
   assert.equal(executor.MAX_WASM_THREADS, engine.MAX_WASM_THREADS);
+});
+
+test('the local pool starts the longest runs first (training FLOPs), unknown lengths before them, ties in plan order', () => {
+  const plan = loadSweep('sweeps/quickstart.yaml');
+  const planned: PlannedRun[] = plan.runs.map((spec) => ({ spec, dir: `/nonexistent/${spec.id}` }) as PlannedRun);
+  const order = longestFirst(planned).map((r) => `${r.spec.config.recipe}-${r.spec.config.duration}-s${r.spec.seed}`);
+  // mosaic's GeGLU and 30% masking make its steps dearer than bert's: its 512-step runs lead.
+  assert.deepEqual(order.slice(0, 6), ['mosaic-512ba-s1', 'mosaic-512ba-s2', 'mosaic-512ba-s3', 'bert-512ba-s1', 'bert-512ba-s2', 'bert-512ba-s3']);
+  assert.deepEqual(order.slice(-6).map((n) => n.replace(/-s\d$/, '')), Array(3).fill('bert-0ba').concat(Array(3).fill('mosaic-0ba')).sort());
+  assert.equal(order.length, planned.length);
+  const mock = { ...planned[0]!, spec: { ...planned[0]!.spec, runner: 'mock' as const } };
+  assert.equal(longestFirst([...planned, mock])[0], mock, 'a run of unknown length goes first');
 });

@@ -22,6 +22,9 @@ test('listRuns: every sub-folder, sorted, except dot-folders, files and chart fo
   // any other chart folder (sweep --plot's pareto-mlm-accuracy/, a --out inside the sweep) is known by its pareto.json
   touch(join(sweep, 'pareto-mlm-accuracy', 'pareto.json'));
   touch(join(sweep, 'my-charts', 'pareto.json'));
+  // or by the plot/CSV files alone (`--plot` without --json writes no pareto.json)
+  touch(join(sweep, 'plot-only', 'pareto.vl.json'));
+  touch(join(sweep, 'csv-only', 'aggregates.csv'));
   touch(join(sweep, 'sweep.json'));
   assert.deepEqual(listRuns(sweep), ['a1', 'b2', 'c3']);
   assert.equal(holdsSummaries(sweep), true);

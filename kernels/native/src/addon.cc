@@ -4,8 +4,13 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "attention.h"
 #include "elementwise.h"
@@ -63,6 +68,27 @@ static void set_str(napi_env env, napi_value obj, const char* key, const std::st
   static napi_value name##_impl(napi_env env, const Args& a)
 
 // info() → {gemm, isa, blas, threads}
+// Node allocates a tensor's typed array with calloc. Above glibc's mmap threshold (128 KiB until its dynamic
+// rule raises it) each block is a fresh mmap: its pages fault in on first write and go back to the kernel when
+// V8 frees it. A tiny model's activations are a few MiB each ([1432, 512] floats = 2.9 MB), made and freed
+// every step, so that costs about 1 ms per output (measured: a [1432,128]·[128,512] product 0.64 ms into a
+// reused array, 1.5 ms into a fresh one). Serving blocks up to 64 MiB from the heap, and trimming it only past
+// 512 MiB free, reuses that memory instead (calloc then zeroes it with memset). MBENCH_NATIVE_MALLOC=default
+// keeps glibc's policy. Returns the policy in force.
+static const char* malloc_policy() {
+  static const char* policy = [] {
+#if defined(__GLIBC__)
+    const char* e = std::getenv("MBENCH_NATIVE_MALLOC");
+    if (e && std::strcmp(e, "default") == 0) return "default";
+    if (mallopt(M_MMAP_THRESHOLD, 64 << 20) != 1 || mallopt(M_TRIM_THRESHOLD, 512 << 20) != 1) return "default";
+    return "heap";
+#else
+    return "default";
+#endif
+  }();
+  return policy;
+}
+
 MBN_FN(info) {
   (void)a;
   napi_value obj;
@@ -70,6 +96,7 @@ MBN_FN(info) {
   set_str(env, obj, "gemm", gemm_engine());
   set_str(env, obj, "isa", gemm_isa());
   set_str(env, obj, "blas", blas_info());
+  set_str(env, obj, "malloc", malloc_policy());
   napi_value t;
   napi_create_int32(env, pool().threads(), &t);
   napi_set_named_property(env, obj, "threads", t);
@@ -470,6 +497,7 @@ MBN_FN(mlmHeadGrad) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  malloc_policy();
   napi_property_descriptor props[] = {
 #define P(n) {#n, nullptr, n, nullptr, nullptr, nullptr, napi_default, nullptr}
       P(info),    P(peakFlops), P(setGemmEngine), P(gemm),    P(gemmBatched), P(unary),     P(binary),

@@ -18,6 +18,9 @@ export interface NativeAddonInfo {
   isa: string;
   /** OpenBLAS's own description (version, build, core) when it was found, else ''. */
   blas: string;
+  /** glibc's malloc policy the addon set at load: 'heap' (tensors up to 64 MiB reuse heap memory instead of a
+   * fresh mmap each, see addon.cc malloc_policy) or 'default' (MBENCH_NATIVE_MALLOC=default, or not glibc). */
+  malloc: 'heap' | 'default';
   threads: number;
 }
 

@@ -41,7 +41,7 @@ function summary(i: NativeAddonInfo): string {
     i.gemm === 'openblas'
       ? `OpenBLAS cblas_sgemm (${blas})`
       : `built-in ${isa}${blas ? ` (${blas} found but not faster here; MBENCH_NATIVE_GEMM=openblas forces it)` : ' (no libopenblas.so.0 found)'}`;
-  return `GEMM: ${gemm}; ${i.threads} threads`;
+  return `GEMM: ${gemm}; ${i.threads} threads; malloc ${i.malloc === 'heap' ? 'heap-reuse (MBENCH_NATIVE_MALLOC=default turns it off)' : 'default'}`;
 }
 
 /** What `mbench backends` shows: the GEMM engine in use, the SIMD level, threads — or why it is unavailable. */
