@@ -3,7 +3,8 @@
  * scripts/bench-native-torch.py) on the same machine, alternating in one run, one MLM step of the same encoder.
  *
  *   flock /tmp/mbench-bench.lock node --import tsx scripts/bench-native-train.ts [--configs tiny/bert,tiny/mosaic,…]
- *       [--rounds 2 --steps 6 --warmup-steps 2 --vocab 4096 --batch 32 --seq 128 --mask-ratio 0.15 --python /usr/bin/python3]
+ *       [--rounds 2 --steps 6 --warmup-steps 2 --vocab 4096 --batch 32 --seq 128 --mask-ratio 0.15 --python /usr/bin/python3
+ *        --torch-threads 1]
  *
  * A config is size/recipe[/padded][/fillF]: `mini/mosaic/fill0.51` has ~49% padding; `/padded` turns mosaic's
  * unpadding off (the unpadding comparison). Each round runs every config on both sides, each in a fresh process;
@@ -120,6 +121,10 @@ async function main(): Promise<void> {
     .option('seq', { type: 'number', default: 128 })
     .option('mask-ratio', { type: 'number', default: 0.15 })
     .option('python', { type: 'string', default: '/usr/bin/python3' })
+    // torch's intra-op threads: 1 was its fastest here (OpenBLAS threads the products itself; with 2 torch threads
+    // the two pools oversubscribe the cores: mosaic tiny 235–265 ms/step at 1 against 463–498 ms at 2, 2-core
+    // AMD EPYC Zen 5, OpenBLAS 0.3.21 core=Haswell). 0 = all cores.
+    .option('torch-threads', { type: 'number', default: 1 })
     .option('side', { choices: ['both', 'mbench'] as const, default: 'both' as const })
     .option('config', { type: 'string', describe: 'with --side mbench: the one config to run' })
     .strict()
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
       process.stderr.write(`round ${round}/${a.rounds} ${c.label}: mbench native… `);
       const mb = child(process.execPath, ['--import', 'tsx', self, '--side', 'mbench', '--config', c.label, ...common]) as unknown as SideResult;
       process.stderr.write(`${median(mb.msPerStep).toFixed(0)} ms; torch… `);
-      const pt = child(a.python, [join(self, '..', 'bench-native-torch.py'), '--recipe', c.recipe, '--size', c.size, '--unpad', String(c.unpad), '--fill', String(c.fill), ...common]);
+      const pt = child(a.python, [join(self, '..', 'bench-native-torch.py'), '--recipe', c.recipe, '--size', c.size, '--unpad', String(c.unpad), '--fill', String(c.fill), '--threads', String(a['torch-threads']), ...common]);
       process.stderr.write(`${Number(pt['msPerStep']).toFixed(0)} ms\n`);
       const e = acc.get(c.label) ?? { mb: [], pt: [] };
       e.mb.push(mb);

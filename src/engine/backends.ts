@@ -150,6 +150,19 @@ export async function resolveAuto(probe: (name: BackendName) => Promise<BackendS
   return { name: 'wasm', why: `auto: native unavailable (${native.detail})` };
 }
 
+/**
+ * The device a backend computes on and its peak: deviceInfo's estimate, except on `native`, whose addon measures
+ * its own (FMA chains on its threads, 0.1 s once per process) unless MBENCH_PEAK_GFLOPS is set.
+ */
+export async function devicePeak(backend: BackendName): Promise<DeviceInfo> {
+  const info = deviceInfo(backend);
+  if (backend !== 'native' || info.peakSource === 'env MBENCH_PEAK_GFLOPS' || !existsSync(nativeIndex)) return info;
+  const mod = await importOptional(nativeIndex);
+  const measure = mod?.['measuredPeakFlops'];
+  const flops = typeof measure === 'function' ? (measure as () => number | null)() : null;
+  return flops === null ? info : { ...info, peakFlopsPerSecond: flops, peakSource: 'measured' };
+}
+
 /** Loads and activates a backend by name (or `auto`); a missing one is a UserError saying what to install. */
 export async function useBackend(name: string = DEFAULT_BACKEND): Promise<ActiveBackend> {
   const chosen = checkName('backend', name, BACKEND_CHOICES);
@@ -174,5 +187,5 @@ export async function useBackend(name: string = DEFAULT_BACKEND): Promise<Active
   // tfjs-cpu prints a "install tfjs-node" banner on first use; mbench's own message covers that.
   if (backend === 'cpu' || backend === 'native') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
   if (backend === 'wasm') registerFusedClipping('wasm', wasmAdamW, wasmSumSquares);
-  return { name: backend, requested: chosen, reason: auto?.why ?? null, ...deviceInfo(backend) };
+  return { name: backend, requested: chosen, reason: auto?.why ?? null, ...(await devicePeak(backend)) };
 }

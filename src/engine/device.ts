@@ -7,7 +7,8 @@
  *             SIMD, so the 2 counts a separate multiply and add): 16 FLOPs/cycle
  *   AVX-512   16 lanes → 64 FLOPs/cycle;  AVX2+FMA 8 lanes → 32;  otherwise 4 lanes → 16
  * The clock is the core's maximum frequency when the kernel reports it, else the current one. These are
- * estimates; set MBENCH_PEAK_GFLOPS to a measured or vendor figure to override (it then applies to whatever
+ * estimates: `native` replaces its own with a measurement (src/engine/backends.ts devicePeak: FMA chains on
+ * every addon thread; 428 GFLOP/s on 2 Zen 5 cores against an estimate of 268). Set MBENCH_PEAK_GFLOPS to a measured or vendor figure to override (it then applies to whatever
  * backend runs). GPU peaks are unknown unless given that way.
  */
 import { cpus } from 'node:os';
@@ -18,10 +19,10 @@ import { wasmThreads } from './wasm-threads.js';
 export interface DeviceInfo {
   /** Human-readable device, e.g. "Intel Xeon (1 thread, wasm SIMD128)". */
   device: string;
-  /** Estimated float32 peak in FLOP/s, or null when unknown. */
+  /** Float32 peak in FLOP/s (measured on `native`, else estimated), or null when unknown. */
   peakFlopsPerSecond: number | null;
   /** How the peak was obtained. */
-  peakSource: 'env MBENCH_PEAK_GFLOPS' | 'estimate' | 'unknown';
+  peakSource: 'env MBENCH_PEAK_GFLOPS' | 'measured' | 'estimate' | 'unknown';
 }
 
 export interface CpuFacts {

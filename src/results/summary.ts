@@ -35,6 +35,10 @@ const PretrainResultSchema = z.object({
   tokensPerSecond: measured,
   /** Model FLOPs utilisation against the device's float32 peak; null when the peak is unknown. */
   mfu: z.number().nullable(),
+  /** The MFU denominator (FLOP/s per device) and where it came from: 'measured' (native's FMA chains),
+   * 'estimate', 'env MBENCH_PEAK_GFLOPS' or 'unknown'. Absent in results written before it was recorded. */
+  peakFlopsPerSecond: z.number().nullable().optional(),
+  peakSource: z.string().optional(),
   finalLoss: measured,
   /** MLM evaluation at 15% masking on held-out data, when run. */
   evalLoss: z.number().nullable(),

@@ -88,6 +88,7 @@ export async function resolvePretrain(r: PretrainRequest): Promise<PretrainOptio
     device: backend.device,
     devices: r.devices,
     peakFlopsPerSecond: backend.peakFlopsPerSecond,
+    peakSource: backend.peakSource,
   };
 }
 

@@ -73,6 +73,8 @@ export interface PretrainOptions {
   devices?: number;
   /** Device peak float32 FLOP/s, for MFU; null when unknown. */
   peakFlopsPerSecond: number | null;
+  /** How the peak was obtained (DeviceInfo.peakSource), recorded beside it. */
+  peakSource?: string;
 }
 
 export interface PretrainHooks {
@@ -261,6 +263,8 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
         flops: progress.flops,
         tokensPerSecond: tokensPerSecond(progress.tokens, progress.trainSeconds),
         mfu: modelFlopsUtilisation(progress.flops, progress.trainSeconds, o.peakFlopsPerSecond, o.devices ?? 1),
+        peakFlopsPerSecond: o.peakFlopsPerSecond,
+        ...(o.peakSource && { peakSource: o.peakSource }),
         finalLoss: progress.lastLoss ?? NaN,
         evalLoss: progress.evalLoss,
         evalAccuracy: progress.evalAccuracy,

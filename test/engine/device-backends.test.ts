@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { probeBackends, useBackend } from '../../src/engine/backends.js';
+import { devicePeak, probeBackends, useBackend } from '../../src/engine/backends.js';
 import { cpuFacts, deviceInfo, flopsPerCycle, peakOverride } from '../../src/engine/device.js';
 import { wasmThreads } from '../../src/engine/wasm-threads.js';
 import { UserError } from '../../src/errors.js';
@@ -36,5 +36,22 @@ test('useBackend activates wasm and cpu; unknown or missing backends are user er
   assert.deepEqual(statuses.map((s) => s.name), ['wasm', 'cpu', 'tensorflow', 'webgpu', 'native']);
   for (const s of statuses.filter((x) => !x.available && (x.name === 'tensorflow' || x.name === 'webgpu'))) {
     await assert.rejects(useBackend(s.name), (e: Error) => e instanceof UserError && /npm install/.test(e.message));
+  }
+});
+
+test('native measures its own peak (FMA chains on its threads) as the MFU denominator; MBENCH_PEAK_GFLOPS still wins', async (t) => {
+  const native = (await probeBackends()).find((s) => s.name === 'native');
+  if (!native?.available) return t.skip(`native addon not built: ${native?.detail}`);
+  const measured = await devicePeak('native');
+  assert.equal(measured.peakSource, 'measured');
+  // At least one FMA per cycle per thread at 1 GHz, and no more than 2 × 16 lanes × 2 FLOPs × 6 GHz per core.
+  const cores = cpuFacts().cores;
+  assert.ok(measured.peakFlopsPerSecond! > 1e9 && measured.peakFlopsPerSecond! < cores * 64 * 6e9, `${measured.peakFlopsPerSecond}`);
+  assert.notEqual(deviceInfo('native').peakSource, 'measured', 'deviceInfo alone estimates; only devicePeak measures');
+  process.env['MBENCH_PEAK_GFLOPS'] = '100';
+  try {
+    assert.deepEqual([(await devicePeak('native')).peakFlopsPerSecond, (await devicePeak('native')).peakSource], [100e9, 'env MBENCH_PEAK_GFLOPS']);
+  } finally {
+    delete process.env['MBENCH_PEAK_GFLOPS'];
   }
 });

@@ -44,6 +44,21 @@ function summary(i: NativeAddonInfo): string {
   return `GEMM: ${gemm}; ${i.threads} threads; malloc ${i.malloc === 'heap' ? 'heap-reuse (MBENCH_NATIVE_MALLOC=default turns it off)' : 'default'}`;
 }
 
+let measuredPeak: number | null | undefined;
+
+/**
+ * The MFU denominator on `native`: FLOP/s of independent FMA chains on every pool thread (the addon's
+ * peakFlops, best of 0.1 s), measured once per process; null without a SIMD micro-kernel or the addon.
+ */
+export function measuredPeakFlops(): number | null {
+  if (measuredPeak === undefined) {
+    const r = loadAddon();
+    const flops = r.ok ? r.addon.peakFlops(0.1) : 0;
+    measuredPeak = flops > 0 ? flops : null;
+  }
+  return measuredPeak;
+}
+
 /** What `mbench backends` shows: the GEMM engine in use, the SIMD level, threads — or why it is unavailable. */
 export function nativeInfo(): NativeStatus {
   const r = loadAddon();
