@@ -74,11 +74,21 @@ export async function executeRun(dir: string, opts: ExecuteOptions): Promise<Run
       return { state: 'failed', spec, exitCode, message };
     }
     // Intermediate points live beside the run, each a folder holding only its summary (intermediateOf = run id).
-    for (const r of output.intermediates) {
-      const pointDir = join(dirname(dir), r.point.id);
-      writeSummary(pointDir, buildSummary(spec, r, r.point));
+    // The run's own summary goes last: while it is missing the run is unfinished and the next sweep redoes it.
+    // A summary that cannot be written (a full disk, a record that would not read back) fails the run with the
+    // reason in failure.json, as a failed runner does, rather than escaping without a record.
+    try {
+      for (const r of output.intermediates) {
+        const pointDir = join(dirname(dir), r.point.id);
+        writeSummary(pointDir, buildSummary(spec, r, r.point));
+      }
+      writeSummary(dir, buildSummary(spec, output));
+    } catch (err) {
+      const exitCode = err instanceof UserError ? err.exitCode : EXIT_FAILED;
+      const message = `the run trained but its summary was not written: ${(err as Error).message}`;
+      recordFailure(dir, { exitCode, signal: null, message, logPath: opts.logPath ?? null });
+      return { state: 'failed', spec, exitCode, message };
     }
-    writeSummary(dir, buildSummary(spec, output));
     return { state: 'finished', spec };
   } finally {
     lock.release();

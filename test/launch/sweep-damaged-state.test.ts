@@ -94,3 +94,27 @@ test('a sweep folder without sweep.json, or with a damaged one, does not hide th
   assert.match(byName.copied!, /^no sweep\.json/);
   assert.match(byName.torn!, /torn\/sweep\.json: not valid JSON/);
 });
+
+test('a summary that cannot be written fails the run with failure.json naming the path; the next sweep redoes it', { timeout: 120_000 }, () => {
+  const dir = tempDir();
+  const file = mockSweep(dir, { name: 'nowrite', durations: ['10ba'], extra: 'evalAt: [0.5dur]' });
+  const root = join(dir, 'results');
+  assert.equal(mbenchSync(['sweep', file, '--results', root]).code, 0);
+  const run = runFolders(root, 'nowrite').find((d) => (JSON.parse(readFileSync(join(d, 'spec.json'), 'utf8')) as { recipe: string }).recipe === 'mosaic')!;
+  const point = (JSON.parse(readFileSync(join(run, 'spec.json'), 'utf8')) as { intermediates: { id: string }[] }).intermediates[0]!.id;
+  const pointDir = join(root, 'nowrite', point);
+  // the run is unfinished again, and its point's folder is blocked by a file of that name
+  rmSync(join(run, 'summary.json'));
+  rmSync(pointDir, { recursive: true });
+  writeFileSync(pointDir, 'not a folder');
+  const blocked = mbenchSync(['sweep', file, '--results', root]);
+  assert.notEqual(blocked.code, 0, blocked.stdout);
+  assert.equal(existsSync(join(run, 'summary.json')), false, 'no summary: the run stays unfinished');
+  const failure = JSON.parse(readFileSync(join(run, 'failure.json'), 'utf8')) as { message: string };
+  assert.match(failure.message, new RegExp(`^the run trained but its summary was not written: .*${point}`));
+  rmSync(pointDir);
+  const again = mbenchSync(['sweep', file, '--results', root]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(existsSync(join(run, 'summary.json')), true);
+  assert.equal(existsSync(join(pointDir, 'summary.json')), true);
+});
