@@ -19,6 +19,7 @@ interface Args {
   backend: string;
   seed: number;
   batch: number;
+  microbatch?: number;
   seq: number;
   lr?: number;
   warmup?: string;
@@ -57,7 +58,8 @@ export const command: CommandModule<object, Args> = {
       .option('out', { type: 'string', coerce: last, demandOption: true, describe: 'run folder for metrics, checkpoints and the result' })
       .option('backend', { type: 'string', coerce: last, default: DEFAULTS.backend, describe: `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: native when built, else wasm; see mbench backends)` })
       .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'seeds init, masking, dropout and data order' })
-      .option('batch', { type: 'number', default: DEFAULTS.batchSize, describe: 'samples per step' })
+      .option('batch', { type: 'number', default: DEFAULTS.batchSize, describe: 'samples per step (the global batch)' })
+      .option('microbatch', { type: 'number', describe: 'samples per forward/backward pass on each device, gradients summed over the step: less memory, the same result [default: the whole batch]' })
       .option('seq', { type: 'number', default: DEFAULTS.seqLen, describe: 'sequence length (samples are truncated and padded to it)' })
       .option('lr', { type: 'number', describe: `peak learning rate [default: ${DEFAULTS.peakLr}]` })
       .option('warmup', { type: 'string', describe: `linear warmup length, any duration unit [default: ${DEFAULTS.warmup}]` })
@@ -91,7 +93,7 @@ export const command: CommandModule<object, Args> = {
           out: a.out, recipe: a.recipe, size: a.size, duration: a.duration, backend: a.backend, seed: a.seed, batch: a.batch, seq: a.seq,
           lr: a.lr, warmup: a.warmup, maskRatio: a['mask-ratio'], corpus: a.corpus, tokenizer: a.tokenizer, evalEvery: a['eval-every'],
           evalBatches: a['eval-batches'], evalSamples: a['eval-samples'], checkpointEvery: a['checkpoint-every'], keepCheckpoints: a['keep-checkpoints'],
-          log: err,
+          ...(a.microbatch !== undefined && { microbatch: a.microbatch }), log: err,
         }),
         {
           signal: ctl.signal,

@@ -25,7 +25,9 @@ export const trainRunner: Runner = async (ctx) => {
   const { spec, dir } = ctx;
   const config = checkedConfig(spec, specPath(dir));
   const options = await resolvePretrain(
-    pretrainRequest(config, { outDir: dir, seed: spec.seed, devices: spec.devices, evalAt: spec.intermediates.map((p) => p.at), log: ctx.log }),
+    pretrainRequest(config, {
+      outDir: dir, seed: spec.seed, devices: spec.devices, ...(spec.microbatch != null && { microbatch: spec.microbatch }), evalAt: spec.intermediates.map((p) => p.at), log: ctx.log,
+    }),
   );
   const pointSteps = options.fullEvalSteps ?? [];
   const pointsDir = join(dir, 'points');
