@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { allowedCpus, coresForSlot, threadsPerRun } from '../../src/launch/local-executor.js';
+import { allowedCpus, coresForSlot, defaultConcurrency, threadsPerRun } from '../../src/launch/local-executor.js';
+import type { PlannedRun } from '../../src/launch/executor.js';
 
 test('local runs split the cores: each child gets cores / concurrency wasm and native threads unless the user chose', () => {
   assert.deepEqual(threadsPerRun(1, {}, 2), { MBENCH_WASM_THREADS: '2', MBENCH_NATIVE_THREADS: '2' });
@@ -35,4 +36,13 @@ test('the executor’s thread cap is the wasm backend’s (repeated there to kee
   const engine = await import('../../src/engine/wasm-threads.js');
   const executor = await import('../../src/launch/local-executor.js');
   assert.equal(executor.MAX_WASM_THREADS, engine.MAX_WASM_THREADS);
+});
+
+test('the default pool gives each run a core per device: runs on 2 devices go 4 at a time on 8 cores', () => {
+  const runs = (devices: number, backend = 'native', n = 6) => Array.from({ length: n }, () => ({ spec: { runner: 'train', devices, config: { backend } }, dir: '' }) as unknown as PlannedRun);
+  assert.equal(defaultConcurrency(runs(1), 8), 6);
+  assert.equal(defaultConcurrency(runs(2), 8), 4);
+  assert.equal(defaultConcurrency(runs(8), 8), 1);
+  assert.equal(defaultConcurrency(runs(16), 8), 1);
+  assert.equal(defaultConcurrency(runs(1, 'tensorflow'), 8), 1);
 });
