@@ -230,7 +230,11 @@ function readBeats(outDir: string, size: number): Beat[] {
   });
 }
 
-/** The rank(s) holding the others up: not waiting in the collective call the others wait in. */
+/**
+ * The rank(s) holding the others up: not waiting in the collective call the others wait in. A rank stuck inside
+ * the call itself (a network fault, a process stopped mid-exchange) looks like the waiting ones: then every rank
+ * is named.
+ */
 export function describeStall(beats: readonly Beat[], stallSeconds: number, outDir: string): string {
   const most = Math.max(...beats.map((b) => b.calls));
   const behind = beats.filter((b) => !(b.waiting && b.calls === most));

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAddon } from '../../src/engine/native/addon.js';
@@ -53,7 +53,7 @@ test('--devices 2 logs the losses of one device at every step, and the result re
   for (const r of [0, 1]) assert.match(readFileSync(join(two, 'ranks', `rank-${r}.log`), 'utf8'), new RegExp(`mbench: rank ${r} of 2`));
 });
 
-test('SIGKILL of one rank ends the run naming it; the same command resumes and ends at the same step with the same losses', { skip, timeout: 600_000 }, async () => {
+test('SIGKILL of one rank ends the run naming it; the same command (or one device) resumes it to the same step with the same losses', { skip, timeout: 600_000 }, async () => {
   const [whole, killed] = [tmpRun(), tmpRun()];
   const args = (out: string) => [...common, '--duration', '12ba', '--checkpoint-every', '3', '--devices', '2', '--out', out];
   const w = mbench(...args(whole));
@@ -85,6 +85,13 @@ test('SIGKILL of one rank ends the run naming it; the same command resumes and e
   assert.match(stderr, /rank 1 was killed by signal 9 \(Killed\); its log: .*\/ranks\/rank-1\.log; the other ranks were stopped; rerun the same command to resume from the checkpoint at step \d+/);
   assert.ok(!existsSync(join(killed, 'pretrain-result.json')), 'no result from a run that did not finish');
 
+  // a copy resumes on one device: checkpoints do not depend on the device count
+  const onOne = tmpRun();
+  cpSync(killed, onOne, { recursive: true });
+  const one = mbench(...args(onOne).map((a, i, all) => (all[i - 1] === '--devices' ? '1' : a)));
+  assert.equal(one.status, 0, one.stderr);
+  assert.match(one.stderr, /resuming from step \d+/);
+
   const resumed = mbench(...args(killed));
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.match(readFileSync(join(killed, 'ranks', 'rank-0.log'), 'utf8'), /resuming from step \d+/);
@@ -92,6 +99,47 @@ test('SIGKILL of one rank ends the run naming it; the same command resumes and e
   const [a, b] = [train(whole), train(killed)];
   assert.equal(b.length, 12);
   a.forEach((r, i) => assert.ok(relDiff(r.loss, b[i]!.loss) <= 1e-5, `step ${i + 1}: ${r.loss} vs ${b[i]!.loss}`));
+  const c = train(onOne);
+  assert.equal(c.length, 12);
+  a.forEach((r, i) => assert.ok(relDiff(r.loss, c[i]!.loss) <= 1e-3, `step ${i + 1} resumed on one device: ${r.loss} vs ${c[i]!.loss}`));
+});
+
+test('a rank that hangs (SIGSTOP) ends the run within the stall limit, naming it', { skip, timeout: 300_000 }, async () => {
+  const out = tmpRun();
+  const child = spawn(process.execPath, [bin, 'pretrain', ...common, '--duration', '400ba', '--checkpoint-every', '3', '--devices', '2', '--out', out], {
+    env: { ...env, MBENCH_RANK_STALL_SECONDS: '3' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const ended = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let pid = 0;
+  while (!pid) {
+    await new Promise((r) => setTimeout(r, 50));
+    const log = existsSync(join(out, 'ranks', 'rank-1.log')) ? readFileSync(join(out, 'ranks', 'rank-1.log'), 'utf8') : '';
+    if (listCheckpoints(join(out, 'checkpoints')).length > 0) pid = Number(/, pid (\d+)/.exec(log)?.[1] ?? 0);
+  }
+  // Stop it while it computes (its heartbeat says `N done`): a rank stopped inside the collective looks like the
+  // others, waiting in it, and the report can only say that every rank is stuck.
+  const beat = join(out, 'ranks', 'rank-1.beat');
+  for (;;) {
+    process.kill(pid, 'SIGSTOP');
+    if (readFileSync(beat, 'utf8').endsWith('done')) break;
+    process.kill(pid, 'SIGCONT');
+    await new Promise((r) => setTimeout(r, 7));
+  }
+  const stoppedAt = Date.now();
+  try {
+    assert.equal(await ended, 1, stderr);
+    assert.ok(Date.now() - stoppedAt < 60_000, 'ended within a bounded time');
+    assert.match(stderr, /no rank made progress for 3 s \(MBENCH_RANK_STALL_SECONDS\); held up by rank 1 \(log .*rank-1\.log\); the other ranks were stopped; rerun the same command to resume from the checkpoint at step \d+/);
+  } finally {
+    try {
+      process.kill(pid, 'SIGKILL'); // if mpirun left it stopped
+    } catch {
+      // already gone
+    }
+  }
 });
 
 test('bad device settings are refused before anything starts, naming what to change', () => {
