@@ -10,14 +10,15 @@
  * - `attentionBias({batch, seq, heads, keyMask, alibi})` → [B,h,T,T] (or [1,h,T,T]) additive bias: ALiBi
  *   (when asked) plus −1e4·(1 − keyMask[b,j]) so pad keys get no weight. Constant, no gradient.
  * - `attention(q, k, v [B·T,H], bias, opts) → [B·T,H]`:
- *   softmax(q·kᵀ/√d + bias)·v per head (d = H/heads), with optional dropout on the probabilities.
+ *   softmax(q·kᵀ/√d + bias)·v per head (d = H/heads), with optional dropout on the probabilities (keyed by
+ *   sample when `firstSample` is given: sample b's [h,T,T] block from the stream (seed, firstSample + b)).
  *   Both products go through batchMatMul (XNNPACK 2-D slices on wasm) with explicit transposes. `bias` may be a
  *   function that builds it, called only when needed: on `native` without dropout, when opts name the key mask
  *   and ALiBi the bias stands for, the fused kernel applies them itself (and skips masked keys; with
  *   `realRowsOnly` also padded queries, whose output rows are then zeros).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout, dropoutMask } from './dropout.js';
+import { dropout, dropoutMask, sampleDropoutMask, type SampleBlocks } from './dropout.js';
 import { batchMatMul } from './matmul.js';
 import { nativeAttention, onNative } from '../src/engine/native/fused.js';
 
@@ -77,6 +78,8 @@ export interface AttentionOptions {
   /** Dropout on the attention probabilities (training only). */
   dropoutRate?: number;
   dropoutSeed?: number;
+  /** Key the dropout mask by sample: the global index of the batch's first sample (kernels/dropout.ts). */
+  firstSample?: number;
   /** What `bias` is made of ([B·T] 1 = real token; ALiBi or not), for a fused kernel that builds it itself. */
   keyMask?: Uint8Array;
   alibi?: boolean;
@@ -90,11 +93,12 @@ export interface AttentionOptions {
 export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, biasOrBuild: tf.Tensor4D | (() => tf.Tensor4D), o: AttentionOptions): tf.Tensor2D {
   const { batch, seq, heads } = o;
   const bias = typeof biasOrBuild === 'function' ? biasOrBuild : () => biasOrBuild;
+  const samples: SampleBlocks | undefined = o.firstSample === undefined ? undefined : { firstSample: o.firstSample, elements: new Array<number>(batch).fill(heads * seq * seq) };
   // native: one fused pass per (batch, head) tile, no [B,h,T,T] tensors kept (src/engine/native/fused.ts);
   // attention dropout applies the same keep mask the unfused path below would (kernels/dropout.ts).
   if (onNative()) {
     const rate = o.dropoutRate ?? 0;
-    const dropMask = rate > 0 ? dropoutMask(batch * heads * seq * seq, rate, o.dropoutSeed ?? 0) : undefined;
+    const dropMask = rate > 0 ? (samples ? sampleDropoutMask(samples, rate, o.dropoutSeed ?? 0) : dropoutMask(batch * heads * seq * seq, rate, o.dropoutSeed ?? 0)) : undefined;
     if (o.alibi === undefined) return nativeAttention(q, k, v, { batch, seq, heads, bias: bias(), dropMask });
     return nativeAttention(q, k, v, { batch, seq, heads, slopes: o.alibi ? alibiSlopes(heads) : undefined, keyMask: o.keyMask, skipPadQueries: o.realRowsOnly, dropMask });
   }
@@ -108,7 +112,7 @@ export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, biasOr
   const vh = byHead(v, [0, 2, 1, 3], [groups, seq, d]); // [G,T,d]
   const scores = tf.add(tf.reshape(batchMatMul(qh, khT), [batch, heads, seq, seq]), bias()); // [B,h,T,T]
   let probs = tf.softmax(scores) as tf.Tensor4D;
-  if (o.dropoutRate && o.dropoutRate > 0) probs = dropout(probs, o.dropoutRate, o.dropoutSeed ?? 0);
+  if (o.dropoutRate && o.dropoutRate > 0) probs = dropout(probs, o.dropoutRate, o.dropoutSeed ?? 0, samples);
   const context = batchMatMul(tf.reshape(probs, [groups, seq, seq]) as tf.Tensor3D, vh); // [G,T,d]
   return tf.reshape(tf.transpose(tf.reshape(context, [batch, heads, seq, d]), [0, 2, 1, 3]), [batch * seq, hidden]) as tf.Tensor2D;
 }

@@ -38,7 +38,8 @@ export function encoderLayerCase(size: BenchSize, recipe: Recipe, padPercent: Pa
       const mask = batchMask(lengths, seqLen);
       const real = recipe === 'mosaic' ? rowIndex(realTokenRows(mask)) : null;
       const bias = attentionBias({ batch, seq: seqLen, heads, keyMask: mask, alibi: config.positions === 'alibi' });
-      const ctx = { config, batch, seq: seqLen, real, bias: () => bias, keyMask: mask, dropoutSeed: 7 };
+      const rowsPerSample = Int32Array.from(lengths, (n) => (real ? n : seqLen));
+      const ctx = { config, batch, seq: seqLen, real, bias: () => bias, keyMask: mask, dropoutSeed: 7, samples: { firstSample: 0, rowsPerSample } };
       const x = randomTensor([tokens, hidden], 34, 1) as tf.Tensor2D; // the model's rows: real tokens when unpadded
       const dy = randomTensor([tokens, hidden], 35, 1);
       const loss = () => tf.sum(tf.mul(encoderLayer(x, store, ctx, 0), dy)) as tf.Scalar;

@@ -13,6 +13,7 @@ interface Args {
   dir?: string;
   tasks?: string;
   index?: number;
+  rank?: boolean;
 }
 
 export const command: CommandModule<object, Args> = {
@@ -23,12 +24,24 @@ export const command: CommandModule<object, Args> = {
       .positional('dir', { type: 'string', describe: 'run folder holding spec.json (results/<sweep>/<run-id>)' })
       .option('tasks', { type: 'string', describe: 'a Slurm task list (JSON array of run folders) instead of DIR' })
       .option('index', { type: 'number', describe: 'which task of --tasks to run (default: $SLURM_ARRAY_TASK_ID)' })
+      .option('rank', { type: 'boolean', hidden: true, describe: 'one rank of a multi-device run: pretraining only (the run that started the ranks passes it)' })
       .epilog(
         'Takes the run\'s lock, resumes from its checkpoints, writes summary.json last. Exit codes: 0 finished (or already ' +
           `finished), ${EXIT_BUSY} another process holds the run, ${EXIT_INTERRUPTED} interrupted, otherwise the run failed.`,
       ),
   handler: handler(async (args: Args) => {
     const dir = resolve(runFolder(args));
+    if (args.rank) {
+      const { pretrainRank } = await import('../launch/runners/train.js');
+      const ctl = new AbortController();
+      const stop = (): void => ctl.abort('SIGINT');
+      process.once('SIGINT', stop);
+      try {
+        return await pretrainRank(dir, ctl, (line) => process.stderr.write(line + '\n'));
+      } finally {
+        process.off('SIGINT', stop);
+      }
+    }
     const send = process.send?.bind(process);
     // With a callback, a send into a channel that just broke (the sweep died) is reported there, not as an
     // unhandled EPIPE that kills the run before it checkpoints.

@@ -12,7 +12,8 @@ import { BUILTIN_DEFAULTS, ResolvedRunConfigSchema, type ResolvedRunConfig, type
 import { identity, shortHash, RUN_SPEC_SCHEMA_VERSION, type FinetuneSpec, type RunSpec } from './run-spec.js';
 import { SweepFileSchema, type SweepFile } from './sweep-schema.js';
 import { YamlSource, type Path } from './yaml-source.js';
-import { didYouMean } from '../errors.js';
+import { didYouMean, UserError } from '../errors.js';
+import { batchSplit } from '../train/batch-split.js';
 
 /** The most runs a sweep may expand to unless it sets `maxRuns`: far beyond any study, short of exhausting memory. */
 export const DEFAULT_MAX_RUNS = 100_000;
@@ -85,6 +86,12 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
       if (f! > 0 && f! < 1) points.push(sweep.evalAt![i]!);
     });
     anyIntermediate ||= points.length > 0;
+    try {
+      batchSplit(config.batchSize, sweep.devices, sweep.microbatch, { batch: 'batchSize', devices: 'devices', microbatch: 'microbatch' });
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      fail([sweep.microbatch !== undefined && config.batchSize % sweep.devices === 0 ? 'microbatch' : 'devices'], `run ${describe(combo)}: ${err.message}`);
+    }
     for (const seed of sweep.seeds) {
       const base = {
         schemaVersion: RUN_SPEC_SCHEMA_VERSION,
@@ -97,6 +104,7 @@ export function expandSweep(sweep: SweepFile, src: YamlSource): RunSpec[] {
         seed,
         finetune,
         devices: sweep.devices,
+        microbatch: sweep.microbatch ?? null,
         pricePerDeviceHour: sweep.pricePerDeviceHour ?? null,
         mock: sweep.runner === 'mock' ? { stepMs: sweep.mock?.stepMs ?? 10, failWithExitCode: sweep.mock?.failSeeds.includes(seed) ? 3 : null } : null,
       } as const;

@@ -13,6 +13,7 @@ import type { ModelFeatures, SizeName } from '../model/types.js';
 import { PRETRAIN_COMMAND_DEFAULTS, TRAINING_DEFAULTS } from '../train/defaults.js';
 import { parseDuration, parseRunDuration } from '../train/duration.js';
 import type { PretrainRequest } from '../train/pretrain-run.js';
+import { batchSplit } from '../train/batch-split.js';
 import { formatDuration } from './duration.js';
 import { BUILTIN_RECIPES, RECIPE_FEATURE_KEYS } from './recipes.js';
 import type { ResolvedRunConfig } from './run-config.js';
@@ -22,6 +23,8 @@ export interface RunPlace {
   outDir: string;
   seed: number;
   devices: number;
+  /** Samples per microbatch on each device (absent: the device's whole share); never changes the result. */
+  microbatch?: number;
   /** Sweep `evalAt` points inside this run, as canonical durations (RunSpec.intermediates[].at). */
   evalAt?: readonly string[];
   cacheRoot?: string;
@@ -86,6 +89,7 @@ export function pretrainRequest(config: ResolvedRunConfig, run: RunPlace): Pretr
     ...(data.tokenizer !== undefined && { tokenizer: data.tokenizer }),
     ...(run.cacheRoot !== undefined && { cacheRoot: run.cacheRoot }),
     devices: run.devices,
+    ...(run.microbatch !== undefined && { microbatch: run.microbatch }),
     evalEvery: run.evalEvery ?? TRAINING_DEFAULTS.evalEvery,
     // evalSamples 0 means no held-out evaluation at all, periodic included.
     evalBatches: config.evalSamples === 0 ? 0 : (run.evalBatches ?? TRAINING_DEFAULTS.evalBatches),
@@ -119,6 +123,9 @@ export interface PretrainCommandOptions {
   evalSamples?: number;
   checkpointEvery?: number;
   keepCheckpoints?: number;
+  /** Data-parallel ranks (default 1) and samples per microbatch on each (default: its whole share). */
+  devices?: number;
+  microbatch?: number;
   log?: (line: string) => void;
 }
 
@@ -141,6 +148,9 @@ export function pretrainCommandRequest(o: PretrainCommandOptions): PretrainReque
   int('--eval-samples', o.evalSamples, 0);
   int('--checkpoint-every', o.checkpointEvery, 0);
   int('--keep-checkpoints', o.keepCheckpoints, 0);
+  int('--devices', o.devices, 1);
+  int('--microbatch', o.microbatch, 1);
+  batchSplit(o.batch ?? d.batchSize, o.devices ?? 1, o.microbatch);
   if (o.lr !== undefined && !(o.lr > 0 && Number.isFinite(o.lr))) throw new UserError(`--lr must be a positive number, got ${o.lr}`);
   if (o.maskRatio !== undefined && !(o.maskRatio > 0 && o.maskRatio < 1)) throw new UserError(`--mask-ratio must be between 0 and 1, got ${o.maskRatio}`);
   if ((o.seq ?? d.seqLen) > d.maxSeqLen) throw new UserError(`--seq must be at most ${d.maxSeqLen}`);
@@ -175,7 +185,8 @@ export function pretrainCommandRequest(o: PretrainCommandOptions): PretrainReque
   return pretrainRequest(config, {
     outDir: o.out,
     seed: o.seed ?? d.seed,
-    devices: 1,
+    devices: o.devices ?? 1,
+    ...(o.microbatch !== undefined && { microbatch: o.microbatch }),
     evalEvery: o.evalEvery ?? PRETRAIN_COMMAND_DEFAULTS.evalEvery,
     ...(o.evalBatches !== undefined && { evalBatches: o.evalBatches }),
     ...(o.keepCheckpoints !== undefined && { keepCheckpoints: o.keepCheckpoints }),

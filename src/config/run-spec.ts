@@ -56,12 +56,16 @@ export interface RunSpec {
   seed: number;
   finetune: FinetuneSpec | null;
   devices: number;
+  /** Samples per microbatch on each device (sweep `microbatch`); null: the device's whole share. Not in the id:
+   *  it changes memory, never what the run computes. Absent in spec.json files of older versions. */
+  microbatch?: number | null;
   pricePerDeviceHour: number | null;
   intermediates: IntermediatePoint[];
   mock: MockSpec | null;
 }
 
-/** Everything that changes what a run computes; the id hashes exactly this. Price, names and the sweep do not. */
+/** Everything that changes what a run computes; the id hashes exactly this. Price, names, the sweep and the
+ *  microbatch do not. */
 export function identity(spec: Omit<RunSpec, 'id' | 'intermediates'> & { evalAt: string[] }): unknown {
   return {
     schemaVersion: spec.schemaVersion,

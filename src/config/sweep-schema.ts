@@ -102,7 +102,10 @@ export const SweepFileSchema = z.strictObject({
   finetune: FinetuneSchema.optional(),
   /** Intermediate checkpoints evaluated as extra Pareto points (e.g. [0.25dur, 0.5dur] or [100ba]). */
   evalAt: z.array(durationField).min(1).optional(),
+  /** Data-parallel ranks per run (one device each); the global batch `batchSize` is divided over them. */
   devices: z.number().int().min(1).default(1),
+  /** Samples per microbatch on each device (gradient accumulation): memory, never the result or the run id. */
+  microbatch: z.number().int().min(1).optional(),
   pricePerDeviceHour: z.number().min(0).optional(),
   slurm: SlurmSchema.optional(),
   mock: MockSchema.optional(),

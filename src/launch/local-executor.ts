@@ -80,10 +80,15 @@ const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p)) 
 /** src/engine/wasm-threads.ts's cap, repeated: importing that module would load tfjs into the sweep process. */
 export const MAX_WASM_THREADS = 8;
 
-/** One run per core: tfjs on wasm/cpu trains single-threaded; accelerator backends get one run at a time. */
-export function defaultConcurrency(runs: PlannedRun[]): number {
-  const accelerated = runs.some((r) => r.spec.runner === 'train' && (ACCELERATOR_BACKENDS as readonly string[]).includes(r.spec.config.backend));
-  return Math.max(1, Math.min(accelerated ? 1 : availableParallelism(), runs.length));
+/**
+ * One run per core: tfjs on wasm/cpu trains single-threaded; accelerator backends get one run at a time; a run on
+ * N devices takes N cores (its ranks share them: src/launch/ranks.ts).
+ */
+export function defaultConcurrency(runs: PlannedRun[], cores = availableParallelism()): number {
+  const train = runs.filter((r) => r.spec.runner === 'train');
+  const accelerated = train.some((r) => (ACCELERATOR_BACKENDS as readonly string[]).includes(r.spec.config.backend));
+  const devices = Math.max(1, ...train.map((r) => r.spec.devices));
+  return Math.max(1, Math.min(accelerated ? 1 : Math.floor(cores / devices), runs.length));
 }
 
 /**

@@ -16,7 +16,7 @@ export function si(n: number | null, unit = ''): string {
 export const PLAN_TABLE_ROWS = 200;
 
 export function planTable(runs: PlannedRun[]): string {
-  const t = new Table({ style: { head: [], border: [] }, head: ['id', 'run', 'recipe', 'size', 'duration', 'seed', 'params', 'steps', 'tokens*', 'FLOPs', 'extra points', 'state'] });
+  const t = new Table({ style: { head: [], border: [] }, head: ['id', 'run', 'recipe', 'size', 'duration', 'seed', 'params', 'batch', 'devices', 'microbatch†', 'steps', 'tokens*', 'FLOPs', 'extra points', 'state'] });
   let tokens = 0;
   let flops = 0;
   let unknown = 0;
@@ -37,6 +37,9 @@ export function planTable(runs: PlannedRun[]): string {
       spec.config.duration,
       spec.seed,
       si(e.params),
+      spec.config.batchSize,
+      spec.devices,
+      microbatchCell(spec.config.batchSize, spec.devices, spec.microbatch ?? null),
       e.steps ?? '—',
       si(e.tokenPositions),
       si(e.flops),
@@ -54,6 +57,14 @@ export function planTable(runs: PlannedRun[]): string {
       (unknown ? ` (+ ${unknown} runs with time/epoch durations, not estimated)` : ''),
     finetune ? `fine-tuning: ${finetune.suite}${finetune.tasks ? ` (${finetune.tasks.join(', ')})` : ''}, seeds ${finetune.seeds.join(', ')}` : 'fine-tuning: none',
     '* tokens = batch × seqLen × steps, an upper bound: samples are padded, and only real tokens are counted in runs.',
+    '† samples per forward/backward pass on each device × passes per step (batch = devices × microbatch × passes).',
   ];
   return lines.join('\n');
+}
+
+/** `128 ×4`: the microbatch and how many of them each device runs per step (the expansion checked they divide). */
+function microbatchCell(batch: number, devices: number, microbatch: number | null): string {
+  const perDevice = batch / devices;
+  const mb = microbatch ?? perDevice;
+  return `${mb} ×${perDevice / mb}`;
 }

@@ -10,6 +10,7 @@ import { probeBackend, type BackendStatus } from '../engine/backends.js';
 import type { SweepPlan } from '../config/expand.js';
 import { UserError } from '../errors.js';
 import { sharedDataOf } from './shared-data.js';
+import { checkDevices, mpirunPath } from './ranks.js';
 
 export interface PreflightOptions {
   /** Where runs will execute: backends are checked here only for local runs (a cluster node may differ). */
@@ -40,7 +41,18 @@ export async function preflight(plan: SweepPlan, opts: PreflightOptions): Promis
     if (opts.executor === 'local') throw new UserError(message);
     opts.warn(`mbench: warning: ${message}; the cluster's nodes may differ, so the sweep goes on`);
   }
-  // 3. GLUE data
+  // 3. devices: a local run on more devices than this machine gives, or without Open MPI, is refused now
+  if (opts.executor === 'local') {
+    for (const r of train.filter((t) => t.devices > 1)) {
+      try {
+        mpirunPath();
+      } catch (err) {
+        throw new UserError(`${where}: devices ${r.devices}: ${(err as Error).message}`);
+      }
+      checkDevices(r.devices, String(r.config.backend), `${where}: devices ${r.devices}`);
+    }
+  }
+  // 4. GLUE data
   const glue = plan.runs.find((r) => r.finetune?.suite === 'glue')?.finetune;
   if (glue?.glueDir) {
     try {

@@ -3,7 +3,7 @@
  * - positions: learned absolute embeddings, or none with an ALiBi attention bias (kernels/attention.ts)
  * - feed-forward: GELU MLP or GeGLU (kernels/feedforward.ts)
  * - unpad: compute on real tokens only, re-pad around attention (kernels/padding.ts)
- * - attention and hidden dropout; vocabulary rows padded to a multiple (recipes.ts)
+ * - attention and hidden dropout, keyed by sample (TokenBatch.firstSample); vocabulary rows padded to a multiple
  * Post-LayerNorm. The MLM head (dense → GELU → LN → decoder tied to the word embeddings) runs on masked tokens
  * only. float32 throughout: tfjs has no bf16 and no low-precision LayerNorm.
  *
@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias } from '../../kernels/attention.js';
-import { dropout } from '../../kernels/dropout.js';
+import { dropout, sampleRows } from '../../kernels/dropout.js';
 import { mixSeed } from '../random.js';
 import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import { gelu } from '../../kernels/gelu.js';
@@ -104,23 +104,28 @@ export class Encoder implements MlmModel {
     const ids = new Int32Array(n);
     const types = new Int32Array(n);
     const pos = new Int32Array(n);
+    // Rows of each sample (consecutive in both layouts): dropout masks are drawn per sample, keyed on its index.
+    const rowsPerSample = new Int32Array(b.batchSize);
     layout.positions.forEach((p, r) => {
       ids[r] = b.inputIds[p]!;
       types[r] = b.tokenTypeIds?.[p] ?? 0;
       pos[r] = p % b.seqLen;
+      const sample = Math.floor(p / b.seqLen);
+      rowsPerSample[sample] = rowsPerSample[sample]! + 1;
     });
+    const samples = { firstSample: b.firstSample ?? 0, rowsPerSample };
 
     // 1. Embeddings on the model's rows: word + token type (+ learned position), LayerNorm, dropout.
     let x = tf.add(gatherRows(this.w2('emb.word'), rowIndex(ids)), gatherRows(this.w2('emb.type'), rowIndex(types))) as tf.Tensor2D;
     if (c.positions === 'learned') x = tf.add(x, gatherRows(this.w2('emb.position'), rowIndex(pos)));
     x = layerNorm(x, this.w1('emb.ln.gamma'), this.w1('emb.ln.beta'));
-    if (dropoutSeed !== null) x = dropout(x, c.hiddenDropout, mixSeed(dropoutSeed, 0xe3b));
+    if (dropoutSeed !== null) x = dropout(x, c.hiddenDropout, mixSeed(dropoutSeed, 0xe3b), sampleRows(samples.firstSample, rowsPerSample, c.hidden));
 
     // 2. Layers. The attention bias (ALiBi + key mask) is built once per batch, when a layer first needs it (the
     // native backend's fused attention applies ALiBi and the mask itself).
     let bias: tf.Tensor4D | null = null;
     const biasOnce = () => (bias ??= attentionBias({ batch: b.batchSize, seq: b.seqLen, heads: c.heads, keyMask: b.attentionMask, alibi: c.positions === 'alibi' }));
-    const ctx = { config: c, batch: b.batchSize, seq: b.seqLen, real: layout.unpadded ? rowIndex(layout.positions) : null, bias: biasOnce, keyMask: b.attentionMask, dropoutSeed };
+    const ctx = { config: c, batch: b.batchSize, seq: b.seqLen, real: layout.unpadded ? rowIndex(layout.positions) : null, bias: biasOnce, keyMask: b.attentionMask, dropoutSeed, samples };
     for (let i = 0; i < c.layers; i++) x = encoderLayer(x, this.store, ctx, i);
     return { hidden: x, layout };
   }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attention } from '../../kernels/attention.js';
-import { dropout } from '../../kernels/dropout.js';
+import { dropout, sampleRows } from '../../kernels/dropout.js';
 import { mixSeed } from '../random.js';
 import { geglu, geluMlp } from '../../kernels/feedforward.js';
 import type { RowIndex } from '../../kernels/gather.js';
@@ -51,6 +51,8 @@ export interface LayerContext {
   keyMask: Uint8Array;
   /** null: evaluation, no dropout. */
   dropoutSeed: number | null;
+  /** The batch's samples: global index of the first, and each one's rows in x (dropout is keyed by sample). */
+  samples: { firstSample: number; rowsPerSample: Int32Array };
 }
 
 export function encoderLayer(x: tf.Tensor2D, store: WeightStore, ctx: LayerContext, i: number): tf.Tensor2D {
@@ -58,7 +60,8 @@ export function encoderLayer(x: tf.Tensor2D, store: WeightStore, ctx: LayerConte
   const w = (n: string) => store.get(`layer.${i}.${n}`) as tf.Variable<tf.Rank.R2>;
   const b = (n: string) => store.get(`layer.${i}.${n}`) as tf.Variable<tf.Rank.R1>;
   const seedOf = (site: number) => mixSeed(ctx.dropoutSeed ?? 0, i, site);
-  const drop = (t: tf.Tensor2D, site: number) => (ctx.dropoutSeed === null ? t : dropout(t, c.hiddenDropout, seedOf(site)));
+  const rows = sampleRows(ctx.samples.firstSample, ctx.samples.rowsPerSample, c.hidden);
+  const drop = (t: tf.Tensor2D, site: number) => (ctx.dropoutSeed === null ? t : dropout(t, c.hiddenDropout, seedOf(site), rows));
 
   // 1. Attention block. q, k, v are computed on the model's rows, re-padded only for the core.
   const padded = (t: tf.Tensor2D) => (ctx.real ? repad(t, ctx.real, ctx.batch * ctx.seq) : t);
@@ -72,6 +75,7 @@ export function encoderLayer(x: tf.Tensor2D, store: WeightStore, ctx: LayerConte
     heads: c.heads,
     dropoutRate: rate,
     dropoutSeed: seedOf(1),
+    firstSample: ctx.samples.firstSample,
     keyMask: ctx.keyMask,
     alibi: c.positions === 'alibi',
     realRowsOnly: ctx.real !== null,

@@ -44,6 +44,11 @@ export interface TokenBatch {
   tokenTypeIds?: Int32Array;
   /** 1 for real tokens, 0 for pads. */
   attentionMask: Uint8Array;
+  /**
+   * Global index of row 0 among the samples of its optimizer step (default 0): dropout is keyed by it, so a
+   * sample computed in any microbatch or on any rank is dropped the same way (kernels/dropout.ts).
+   */
+  firstSample?: number;
 }
 
 /** The label of a position that is not predicted (not masked, or a pad). */

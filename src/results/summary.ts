@@ -46,6 +46,12 @@ const PretrainResultSchema = z.object({
   backend: z.string(),
   device: z.string(),
   devices: z.number(),
+  /** Processes that trained, one per device (absent in older summaries: 1). */
+  ranks: z.number().optional(),
+  /** Samples per microbatch on each device (gradient accumulation); absent in older summaries. */
+  microbatch: z.number().optional(),
+  /** Milliseconds per step spent exchanging gradients between ranks (multi-device runs only). */
+  communicationMsPerStep: z.number().optional(),
 });
 
 const TaskResultSchema = z.object({

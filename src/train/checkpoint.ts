@@ -53,6 +53,8 @@ export interface RunProgress {
   /** Untimed warm-up seconds (one forward and backward pass per session, before the timed steps); absent in
    *  checkpoints written before it was recorded. */
   setupSeconds?: number;
+  /** Seconds of the timed steps spent exchanging gradients between ranks (multi-device runs only). */
+  communicationSeconds?: number;
 }
 
 export interface CheckpointHeader {

@@ -27,6 +27,34 @@ export interface StepResult {
   gradNorm: number;
 }
 
+/**
+ * One microbatch of a step: its loss (a mean over its masked tokens) and its weight, its share of the step's
+ * masked tokens. Σ weight·loss over the step's microbatches (on every rank) is the whole batch's mean loss, and
+ * so is the sum of their gradients: the update is the whole batch's whatever the split.
+ */
+export interface LossPart {
+  loss: () => tf.Scalar;
+  weight: number;
+}
+
+/**
+ * Data parallelism for one step: `allreduceSum` sums a flat buffer over the ranks in place (MPI_Allreduce,
+ * src/engine/collectives.ts). The step's gradients, which weights got one, the loss and the caller's `extra`
+ * values travel in one buffer, one call per step.
+ */
+export interface StepReduction {
+  allreduceSum(buffer: Float32Array): void;
+  /** Values summed with the gradients (flags, counts); the sums come back in AccumulatedStep.extra. */
+  extra?: readonly number[];
+}
+
+export interface AccumulatedStep extends StepResult {
+  /** The reduced `extra` values (empty without a reduction). */
+  extra: number[];
+  /** Seconds spent copying to and from the flat buffer and in allreduceSum (0 without a reduction). */
+  communicationSeconds: number;
+}
+
 interface HostMoments {
   m: Float32Array;
   v: Float32Array;
@@ -53,15 +81,41 @@ export class AdamWOptimizer {
    * AdamW update with learning rate `lr`. `t` is the 1-based step number (for bias correction).
    */
   step(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): StepResult {
+    const { loss, gradNorm } = this.stepAccumulated([{ loss: lossFn, weight: 1 }], t, lr, peakLr);
+    return { loss, gradNorm };
+  }
+
+  /**
+   * One update from several microbatches (gradient accumulation): each part's gradient is taken of weight·loss
+   * and summed, then — with `reduction` — summed over the ranks, then clipped and applied once. A part of weight 1
+   * is differentiated as it is, so a step of one part computes exactly what `step` always did.
+   */
+  stepAccumulated(parts: readonly LossPart[], t: number, lr: number, peakLr: number, reduction?: StepReduction): AccumulatedStep {
     const vars = this.weights.map((w) => w.variable);
-    const { value, grads } = tf.variableGrads(lossFn, vars);
+    // Weights that did not take part in the loss get no gradient and no update (as torch skips grad=None).
+    let present: Array<tf.Tensor | null> = vars.map(() => null);
     try {
-      // Weights that did not take part in the loss get no gradient and no update (as torch skips grad=None).
-      const present = vars.map((v) => grads[v.name] ?? null);
-      const loss = value.dataSync()[0]!;
-      return { loss, gradNorm: this.placement === 'host' ? this.hostUpdate(present, t, lr, peakLr) : this.deviceUpdate(present, t, lr, peakLr) };
+      let loss = 0;
+      for (const part of parts) {
+        const weighted = part.weight === 1 ? part.loss : () => tf.mul(part.loss(), part.weight) as tf.Scalar;
+        const { value, grads } = tf.variableGrads(weighted, vars);
+        loss += value.dataSync()[0]!;
+        value.dispose();
+        present = vars.map((v, i) => sumInto(present[i]!, grads[v.name] ?? null));
+      }
+      let extra: number[] = [];
+      let communicationSeconds = 0;
+      if (reduction) {
+        const t0 = performance.now();
+        const reduced = reduceAcrossRanks(vars, present, loss, reduction);
+        tf.dispose(present.filter((g): g is tf.Tensor => g !== null));
+        ({ present, loss, extra } = reduced);
+        communicationSeconds = (performance.now() - t0) / 1000;
+      }
+      const gradNorm = this.placement === 'host' ? this.hostUpdate(present, t, lr, peakLr) : this.deviceUpdate(present, t, lr, peakLr);
+      return { loss, gradNorm, extra, communicationSeconds };
     } finally {
-      tf.dispose([value, ...Object.values(grads)]);
+      tf.dispose(present.filter((g): g is tf.Tensor => g !== null));
     }
   }
 
@@ -145,4 +199,40 @@ export class AdamWOptimizer {
   dispose(): void {
     for (const m of this.device) tf.dispose([m.m, m.v]);
   }
+}
+
+/** a + b, disposing both (either may be absent: a weight with no gradient from that part). */
+function sumInto(a: tf.Tensor | null, b: tf.Tensor | null): tf.Tensor | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  const sum = tf.add(a, b);
+  tf.dispose([a, b]);
+  return sum;
+}
+
+/**
+ * The step's local sums → the sums over every rank, through one flat buffer:
+ *   [ gradients of every weight, in order | one presence flag per weight | loss | extra… ]
+ * A weight absent on this rank contributes zeros and flag 0; it gets a gradient when any rank had one, so every
+ * rank updates the same weights with the same numbers.
+ */
+function reduceAcrossRanks(vars: readonly tf.Variable[], grads: ReadonlyArray<tf.Tensor | null>, loss: number, r: StepReduction): { present: Array<tf.Tensor | null>; loss: number; extra: number[] } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const v of vars) {
+    offsets.push(total);
+    total += v.size;
+  }
+  const extra = r.extra ?? [];
+  const flat = new Float32Array(total + vars.length + 1 + extra.length);
+  grads.forEach((g, i) => {
+    if (g === null) return;
+    flat.set(g.dataSync() as Float32Array, offsets[i]);
+    flat[total + i] = 1;
+  });
+  flat[total + vars.length] = loss;
+  extra.forEach((x, i) => (flat[total + vars.length + 1 + i] = x));
+  r.allreduceSum(flat);
+  const present = vars.map((v, i) => (flat[total + i]! > 0 ? tf.tensor(flat.subarray(offsets[i], offsets[i]! + v.size), v.shape, 'float32') : null));
+  return { present, loss: flat[total + vars.length]!, extra: Array.from(flat.subarray(total + vars.length + 1)) };
 }

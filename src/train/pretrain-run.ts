@@ -5,6 +5,7 @@
  * from `mbench pretrain`'s flags, so a run means the same thing from either.
  */
 import { useBackend } from '../engine/backends.js';
+import type { Collective } from '../engine/collectives.js';
 import { openPretrainSource } from '../data/default-source.js';
 import { createEncoder } from '../model/encoder.js';
 import { buildModelConfig } from '../model/recipes.js';
@@ -38,8 +39,10 @@ export interface PretrainRequest {
   /** Absent: the default tokenizer (bert-base-uncased). */
   tokenizer?: string;
   cacheRoot?: string;
-  /** Data-parallel ranks the run is recorded as using. */
+  /** Data-parallel ranks the run trains on (the processes `mpirun`/`srun` started, one per device). */
   devices: number;
+  /** Samples per microbatch on each device; absent: the device's whole share of the batch. */
+  microbatch?: number;
   evalEvery: number;
   evalBatches: number;
   /** Held-out samples of the full evaluation at the end (and at evalAt points). */
@@ -53,8 +56,9 @@ export interface PretrainRequest {
   log?: (line: string) => void;
 }
 
-/** Resolves a request into PretrainOptions (backend activated, data ready, model config built). */
-export async function resolvePretrain(r: PretrainRequest): Promise<PretrainOptions> {
+/** Resolves a request into PretrainOptions (backend activated, data ready, model config built); `collective`: the
+ *  ranks of a multi-device run, when this process is one. */
+export async function resolvePretrain(r: PretrainRequest, collective?: Collective): Promise<PretrainOptions> {
   buildModelConfig({ recipe: r.modelRecipe, size: r.size, vocabSize: 8, features: r.features }); // names first, before slow work
   const backend = await useBackend(r.backend);
   r.log?.(`backend ${backend.name}${backend.reason ? ` (${backend.reason})` : ''} — ${backend.device}`);
@@ -87,21 +91,23 @@ export async function resolvePretrain(r: PretrainRequest): Promise<PretrainOptio
     backend: backend.name,
     device: backend.device,
     devices: r.devices,
+    ...(r.microbatch !== undefined && { microbatch: r.microbatch }),
+    ...(collective && { collective }),
     peakFlopsPerSecond: backend.peakFlopsPerSecond,
     peakSource: backend.peakSource,
   };
 }
 
 /** One call for callers (`mbench pretrain`): resolve the request, then pretrain. */
-export async function runPretraining(r: PretrainRequest, hooks: PretrainHooks = {}): Promise<PretrainResult> {
-  return pretrain(await resolvePretrain(r), hooks);
+export async function runPretraining(r: PretrainRequest, hooks: PretrainHooks = {}, collective?: Collective): Promise<PretrainResult> {
+  return pretrain(await resolvePretrain(r, collective), hooks);
 }
 
 /** Greatest common divisor, for a checkpoint interval that lands on every intermediate step. */
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** The step of each evalAt point: its fraction of the run's steps, rounded, at least 1. */
-function evalAtSteps(r: PretrainRequest, samplesPerEpoch: number): number[] {
+export function evalAtSteps(r: PretrainRequest, samplesPerEpoch: number): number[] {
   return r.evalAt.map((at) => {
     if (isWallClock(r.duration)) {
       throw new UserError(`evalAt point ${at.text}: intermediate points of wall-clock runs (${r.duration.text}) are not supported; give the run a step, sample or token length`);

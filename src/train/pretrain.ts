@@ -6,6 +6,13 @@
  * Deterministic from the seed: weights are initialised from it, and masking, dropout and data order use
  * generators keyed on (seed, step), so an interrupted and resumed run takes the same steps as an uninterrupted one.
  * Wall-clock time counts only training steps; evaluation, checkpoint writes and metric lines are excluded.
+ *
+ * One experiment, any split (./batch-split.ts): the global batch is read and masked whole on every rank (a few
+ * ms of JS even at 4096 × 128), so the data order, the masks and the masked-token count that normalises the loss
+ * are the same without communication; each rank computes its consecutive share in microbatches, dropout keyed by
+ * global sample index; the weighted gradients are summed over microbatches and ranks (one MPI_Allreduce of a
+ * flat buffer), then clipped and applied identically everywhere. Rank 0 alone writes metrics, checkpoints and
+ * the result; the other ranks read the same checkpoint to resume.
  */
 import { existsSync, rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -21,6 +28,8 @@ import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgr
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, parseRunDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';
 import { registerAllGradients } from '../engine/gradients.js';
+import { SINGLE_PROCESS, type Collective } from '../engine/collectives.js';
+import { batchSplit, maskedCount, microbatchesOf } from './batch-split.js';
 import { maskTokens } from '../data/masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
@@ -68,6 +77,11 @@ export interface PretrainOptions {
   optimizerPlacement?: OptimizerPlacement;
   /** Continue from the newest checkpoint in outDir (default true); false refuses a folder that has one. */
   resume?: boolean;
+  /** Samples per microbatch on each device (gradient accumulation; default: the device's whole share). It changes
+   *  memory, never the result. */
+  microbatch?: number;
+  /** The ranks of a data-parallel run (default: this process alone); `devices` is their count. */
+  collective?: Collective;
   backend: string;
   device: string;
   devices?: number;
@@ -122,11 +136,18 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
     peakLr: o.peakLr, finalLrRatio: o.finalLrRatio, clipNorm: o.clipNorm, beta1: adamw.beta1, beta2: adamw.beta2,
     eps: adamw.eps, weightDecay: adamw.weightDecay, decayScale: adamw.decayScale, seed: o.seed,
   };
+  const ranks = o.collective ?? SINGLE_PROCESS;
+  if (o.devices !== undefined && o.devices !== ranks.size) throw new UserError(`the run asks for ${o.devices} devices but ${ranks.size} rank${ranks.size === 1 ? ' is' : 's are'} running`);
+  const split = batchSplit(o.batchSize, ranks.size, o.microbatch);
+  const writer = ranks.rank === 0;
   const ckptDir = checkpointsDir(o.outDir);
   const metricsFile = metricsPath(o.outDir);
 
-  // 1. Find and check the resume point before writing anything.
-  const resume = findResumePoint(ckptDir, { recipe: o.recipe, model: o.model, tokenizerId: o.source.tokenizer.id, training });
+  // 1. Find and check the resume point before writing anything. Rank 0 first: it moves a damaged checkpoint aside.
+  const identity = { recipe: o.recipe, model: o.model, tokenizerId: o.source.tokenizer.id, training };
+  let resume = writer ? findResumePoint(ckptDir, identity) : null;
+  ranks.barrier();
+  if (!writer) resume = findResumePoint(ckptDir, identity);
   if (resume && o.resume === false) throw new UserError(`${o.outDir} already holds checkpoints (${resume.path}); choose another --out or allow resuming`);
 
   // 2. Build the model and optimizer; restore them from the checkpoint.
@@ -142,9 +163,9 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       if (problem) throw new UserError(`${resume.path}: cannot resume from this checkpoint: ${problem}`);
       ({ step, cursor, progress } = resume.header);
       hooks.onResume?.({ path: resume.path, step, finished: resume.header.finished, skipped: resume.skipped });
-      trimMetrics(metricsFile, step);
+      if (writer) trimMetrics(metricsFile, step);
       if (resume.header.finished) return result();
-    } else if (existsSync(metricsFile)) {
+    } else if (writer && existsSync(metricsFile)) {
       rmSync(metricsFile); // metrics of a run killed before its first checkpoint
     }
 
@@ -152,7 +173,20 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
     const params = model.weights.reduce((n, w) => n + w.variable.size, 0);
     const sessionStart = { step, seconds: progress.trainSeconds };
     const fullEvalSteps = new Set(o.fullEvalSteps ?? []);
-    const done = (): boolean => (totalSteps !== null ? step >= totalSteps : progress.trainSeconds >= budgetSeconds!);
+    // The training clock the schedule and a wall-clock budget read. Ranks time their own steps, so with several the
+    // clock is rank 0's, sent with each step's gradients (one step behind): every rank takes the same lr and stops
+    // at the same step.
+    let agreedSeconds = progress.trainSeconds;
+    const clock = (): number => (ranks.size === 1 ? progress.trainSeconds : agreedSeconds);
+    const done = (): boolean => (totalSteps !== null ? step >= totalSteps : clock() >= budgetSeconds!);
+    /** The step's global batch, masked whole (the same on every rank), and this rank's microbatches of it. */
+    function stepBatch(): { raw: ReturnType<PretrainSource['batch']>; global: MlmBatch; parts: MlmBatch[] } {
+      const raw = o.source.batch(cursor, o.batchSize, o.seqLen);
+      const masked = maskTokens(raw.inputIds, raw.attentionMask, o.maskRatio, o.source.tokenizer.special, o.source.tokenizer.vocabSize, streamFor(o.seed, 'mask', step));
+      const global: MlmBatch = { batchSize: o.batchSize, seqLen: o.seqLen, inputIds: masked.inputIds, attentionMask: raw.attentionMask, labels: masked.labels };
+      const whole = split.devices === 1 && split.microbatch === o.batchSize;
+      return { raw, global, parts: whole ? [global] : microbatchesOf(global, split, ranks.rank) };
+    }
     /**
      * One-off set-up kept out of the timed steps: the first pass of a process compiles and allocates (wasm
      * code, XNNPACK packing, native buffers) and costs 2–3× a step. One forward and backward pass on the
@@ -161,9 +195,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
      */
     function warmUp(): void {
       const t0 = performance.now();
-      const raw = o.source.batch(cursor, o.batchSize, o.seqLen);
-      const masked = maskTokens(raw.inputIds, raw.attentionMask, o.maskRatio, o.source.tokenizer.special, o.source.tokenizer.vocabSize, streamFor(o.seed, 'mask', step));
-      const batch: MlmBatch = { batchSize: o.batchSize, seqLen: o.seqLen, inputIds: masked.inputIds, attentionMask: raw.attentionMask, labels: masked.labels };
+      const batch = stepBatch().parts[0]!;
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => model.mlmLoss(batch, seedFor(o.seed, 'dropout', step)).loss, model.weights.map((w) => w.variable));
         value.dataSync();
@@ -172,15 +204,23 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       progress = { ...progress, setupSeconds: (progress.setupSeconds ?? 0) + (performance.now() - t0) / 1000 };
     }
     if (!done()) warmUp();
+    let stopAsked = false;
     while (!done()) {
       const t0 = performance.now();
-      const frac = totalSteps !== null ? step / totalSteps : progress.trainSeconds / budgetSeconds!;
+      const frac = totalSteps !== null ? step / totalSteps : clock() / budgetSeconds!;
       const lr = learningRate(frac, schedule);
-      const raw = o.source.batch(cursor, o.batchSize, o.seqLen);
-      const masked = maskTokens(raw.inputIds, raw.attentionMask, o.maskRatio, o.source.tokenizer.special, o.source.tokenizer.vocabSize, streamFor(o.seed, 'mask', step));
-      const batch: MlmBatch = { batchSize: o.batchSize, seqLen: o.seqLen, inputIds: masked.inputIds, attentionMask: raw.attentionMask, labels: masked.labels };
+      const { raw, global: batch, parts } = stepBatch();
       const dropoutSeed = seedFor(o.seed, 'dropout', step);
-      const { loss, gradNorm } = optimizer.step(() => model.mlmLoss(batch, dropoutSeed).loss, step + 1, lr, o.peakLr);
+      // Each microbatch's mean loss, weighted by its share of the global batch's masked tokens (the guard in
+      // maskTokens keeps that count above zero).
+      const totalMasked = parts.length === 1 && parts[0] === batch ? null : maskedCount(batch);
+      const lossParts = parts.map((p) => ({ loss: () => model.mlmLoss(p, dropoutSeed).loss, weight: totalMasked === null ? 1 : maskedCount(p) / totalMasked }));
+      const reduction = ranks.size === 1 ? undefined : { allreduceSum: (b: Float32Array) => ranks.allreduceSum(b), extra: [hooks.signal?.aborted ? 1 : 0, writer ? progress.trainSeconds : 0] };
+      const { loss, gradNorm, extra, communicationSeconds } = optimizer.stepAccumulated(lossParts, step + 1, lr, o.peakLr, reduction);
+      if (reduction) {
+        stopAsked = extra[0]! > 0;
+        agreedSeconds = extra[1]!;
+      }
       const seconds = (performance.now() - t0) / 1000;
       if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1} (loss ${loss}); try a lower --lr`);
       const realTokens = raw.attentionMask.reduce((n, m) => n + m, 0);
@@ -194,9 +234,13 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
         trainSeconds: progress.trainSeconds + seconds,
         flops: progress.flops + stepFlops,
         lastLoss: loss,
+        ...(reduction && { communicationSeconds: (progress.communicationSeconds ?? 0) + communicationSeconds }),
       };
       const tps = tokensPerSecond(progress.tokens, progress.trainSeconds);
-      log({ kind: 'train', step, loss, lr, gradNorm, tokens: realTokens, samples: progress.samples, stepSeconds: seconds, stepFlops, trainSeconds: progress.trainSeconds, tokensPerSecond: tps, time: new Date().toISOString() });
+      log({
+        kind: 'train', step, loss, lr, gradNorm, tokens: realTokens, samples: progress.samples, stepSeconds: seconds, stepFlops, trainSeconds: progress.trainSeconds, tokensPerSecond: tps,
+        ...(reduction && { communicationSeconds }), time: new Date().toISOString(),
+      });
       hooks.onProgress?.({ step, totalSteps, loss, lr, tokensPerSecond: tps, trainSeconds: progress.trainSeconds, budgetSeconds, etaSeconds: eta() });
       const last = done();
       if (!last && fullEvalSteps.has(step)) runEval('full');
@@ -204,10 +248,11 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       // Let signal and disconnect handlers run (a step is synchronous tfjs work): without this turn of the event
       // loop a Ctrl-C, a SIGTERM or the death of the sweep would only be seen after the last step.
       if (hooks.signal) await yieldToEventLoop();
-      if (hooks.signal?.aborted) {
+      // One process stops when its signal fires; ranks stop together, at the step whose reduction carried a request.
+      if (ranks.size === 1 ? hooks.signal?.aborted : stopAsked) {
         checkpoint(false);
         // 128 + the signal's number, as a shell reports it: 130 for SIGINT (and a vanished parent), 143 for SIGTERM
-        const code = hooks.signal.reason === 'SIGTERM' ? 143 : 130;
+        const code = hooks.signal?.reason === 'SIGTERM' ? 143 : 130;
         throw new UserError(`interrupted at step ${step}; the checkpoint in ${ckptDir} resumes it when the same command is run again`, code);
       }
       if (!last && o.checkpointEvery > 0 && step % o.checkpointEvery === 0) checkpoint(false);
@@ -225,13 +270,13 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       return ((progress.trainSeconds - sessionStart.seconds) / steps) * (totalSteps - step);
     }
     function log(r: MetricsRecord): void {
-      appendJsonLine(metricsFile, r);
+      if (writer) appendJsonLine(metricsFile, r);
     }
     function runEval(set: 'full' | 'periodic'): void {
       if (o.evalBatches <= 0) return;
       const batches = set === 'full' ? Math.max(o.evalBatches, Math.ceil(o.fullEvalSamples / o.batchSize)) : o.evalBatches;
       const t0 = performance.now();
-      const e = evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, batches);
+      const e = evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, batches, { chunk: split.microbatch, ranks });
       if (e.maskedTokens === 0) return; // no held-out batch of this size: leave evalLoss null rather than NaN
       progress = { ...progress, evalLoss: e.loss, evalAccuracy: e.accuracy };
       const accuracyStdErr = Math.sqrt((e.accuracy * (1 - e.accuracy)) / e.maskedTokens);
@@ -242,6 +287,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       hooks.onEval?.({ step, loss: e.loss, accuracy: e.accuracy });
     }
     function checkpoint(finished: boolean): void {
+      if (!writer) return;
       const path = writeCheckpoint(
         ckptDir,
         {
@@ -262,7 +308,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
         setupSeconds: progress.setupSeconds ?? 0,
         flops: progress.flops,
         tokensPerSecond: tokensPerSecond(progress.tokens, progress.trainSeconds),
-        mfu: modelFlopsUtilisation(progress.flops, progress.trainSeconds, o.peakFlopsPerSecond, o.devices ?? 1),
+        mfu: modelFlopsUtilisation(progress.flops, progress.trainSeconds, o.peakFlopsPerSecond, ranks.size),
         peakFlopsPerSecond: o.peakFlopsPerSecond,
         ...(o.peakSource && { peakSource: o.peakSource }),
         finalLoss: progress.lastLoss ?? NaN,
@@ -270,7 +316,10 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
         evalAccuracy: progress.evalAccuracy,
         backend: o.backend,
         device: o.device,
-        devices: o.devices ?? 1,
+        devices: ranks.size,
+        ranks: ranks.size,
+        microbatch: split.microbatch,
+        ...(ranks.size > 1 && { communicationMsPerStep: step > 0 ? ((progress.communicationSeconds ?? 0) * 1000) / step : 0 }),
       };
     }
   } finally {

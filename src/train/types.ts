@@ -38,6 +38,8 @@ export type MetricsRecord =
       stepFlops: number;
       trainSeconds: number;
       tokensPerSecond: number;
+      /** Seconds of stepSeconds spent exchanging gradients between ranks (multi-device runs only). */
+      communicationSeconds?: number;
       time: string;
     }
   | {

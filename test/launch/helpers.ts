@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/version.js';
+import { which } from '../../src/launch/slurm/commands.js';
 
 export const MBENCH = join(repoRoot, 'bin/mbench.js');
 
@@ -92,4 +93,13 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, what: stri
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Why no Slurm cluster can take jobs here (sbatch missing, sinfo failing, no usable node), or null. */
+export function slurmProblem(): string | null {
+  if (!which('sbatch')) return 'sbatch is not on PATH';
+  const r = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8', timeout: 15_000 });
+  if (r.status !== 0) return `sinfo failed: ${(r.stderr || r.error?.message || '').trim()}`;
+  if (!/idle|mix|alloc/.test(r.stdout)) return `no usable node (sinfo: ${r.stdout.trim() || 'nothing'})`;
+  return null;
 }

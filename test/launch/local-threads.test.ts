@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadSweep } from '../../src/config/expand.js';
 import type { PlannedRun } from '../../src/launch/executor.js';
-import { allowedCpus, coresForSlot, longestFirst, threadsPerRun } from '../../src/launch/local-executor.js';
+import { allowedCpus, coresForSlot, defaultConcurrency, longestFirst, threadsPerRun } from '../../src/launch/local-executor.js';
 
 test('local runs split the cores: each child gets cores / concurrency wasm and native threads unless the user chose', () => {
   assert.deepEqual(threadsPerRun(1, {}, 2), { MBENCH_WASM_THREADS: '2', MBENCH_NATIVE_THREADS: '2' });
@@ -49,4 +49,13 @@ test('the local pool starts the longest runs first (training FLOPs), unknown len
   assert.equal(order.length, planned.length);
   const mock = { ...planned[0]!, spec: { ...planned[0]!.spec, runner: 'mock' as const } };
   assert.equal(longestFirst([...planned, mock])[0], mock, 'a run of unknown length goes first');
+});
+
+test('the default pool gives each run a core per device: runs on 2 devices go 4 at a time on 8 cores', () => {
+  const runs = (devices: number, backend = 'native', n = 6) => Array.from({ length: n }, () => ({ spec: { runner: 'train', devices, config: { backend } }, dir: '' }) as unknown as PlannedRun);
+  assert.equal(defaultConcurrency(runs(1), 8), 6);
+  assert.equal(defaultConcurrency(runs(2), 8), 4);
+  assert.equal(defaultConcurrency(runs(8), 8), 1);
+  assert.equal(defaultConcurrency(runs(16), 8), 1);
+  assert.equal(defaultConcurrency(runs(1, 'tensorflow'), 8), 1);
 });

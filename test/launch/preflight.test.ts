@@ -47,3 +47,11 @@ test('a GLUE folder that is missing or incomplete is refused before any run', as
   const opts = { executor: 'local' as const, warn: () => {}, probe: unavailable([]) };
   await rejects(preflight(plan(`finetune: { suite: glue, glueDir: ${join(dir, 'noglue')} }\n`), opts), /^s\.yaml: finetune\.glueDir: GLUE folder '.*noglue' does not exist/);
 });
+
+test('a local run on more devices than this machine gives is refused before anything starts; Slurm decides its own', async () => {
+  const opts = { executor: 'local' as const, warn: () => {}, probe: unavailable([]) };
+  const many = plan('defaults: { backend: cpu, batchSize: 4096, corpus: builtin }\ndevices: 4096\n');
+  // without Open MPI the packages to install, with it the core count: either way nothing starts
+  await rejects(preflight(many, opts), /^s\.yaml: devices 4096: (4096 devices on backend 'cpu' need a CPU core per rank; this machine gives \d+ cores?|multi-device runs need Open MPI.*openmpi-bin libopenmpi-dev)/);
+  await preflight(many, { ...opts, executor: 'slurm' });
+});

@@ -58,4 +58,10 @@ test('sbatch gets one argument per option, an array with its % limit, and %-esca
   const own = sbatchArgs({ sweep: 'demo', tasks: 1, concurrency: null, logDir: '/r', script: '/r/job.sh', options: { extraArgs: ['--signal=USR1@300', '--no-requeue'] } });
   assert.deepEqual(own.filter((a) => /signal|requeue/.test(a)), ['--signal=USR1@300', '--no-requeue']);
   assert.throws(() => slurmFilenamePattern('C:\\x', 'a.log'), /treats '\\'/);
+  // a multi-device run is one task of N ranks, each with a GPU on a GPU backend unless gpusPerTask says otherwise
+  const ranks = (options: { gpusPerTask?: number; cpusPerTask?: number }, accelerated: boolean) =>
+    sbatchArgs({ sweep: 'dp', tasks: 2, concurrency: null, logDir: '/r', script: '/r/job.sh', options: { extraArgs: [], ...options }, devices: 8, accelerated }).filter((a) => /ntasks|per-task/.test(a));
+  assert.deepEqual(ranks({ cpusPerTask: 8 }, true), ['--ntasks=8', '--cpus-per-task=8', '--gpus-per-task=1']);
+  assert.deepEqual(ranks({ gpusPerTask: 2 }, true), ['--ntasks=8', '--gpus-per-task=2']);
+  assert.deepEqual(ranks({}, false), ['--ntasks=8']);
 });

@@ -6,17 +6,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { which } from '../../src/launch/slurm/commands.js';
-import { comparableSummaries, mbenchSync, mockSweep, runFolders, tempDir } from './helpers.js';
+import { comparableSummaries, mbenchSync, mockSweep, runFolders, slurmProblem, tempDir } from './helpers.js';
 import { repoRoot } from '../../src/version.js';
-
-function slurmProblem(): string | null {
-  if (!which('sbatch')) return 'sbatch is not on PATH';
-  const r = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8', timeout: 15_000 });
-  if (r.status !== 0) return `sinfo failed: ${(r.stderr || r.error?.message || '').trim()}`;
-  if (!/idle|mix|alloc/.test(r.stdout)) return `no usable node (sinfo: ${r.stdout.trim() || 'nothing'})`;
-  return null;
-}
 
 const problem = slurmProblem();
 const skip = problem !== null && process.env.CI !== 'true' ? `no Slurm cluster reachable (${problem}); start one with test/slurm/cluster.sh start` : false;

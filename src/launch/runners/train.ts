@@ -5,7 +5,7 @@
  * removes them; each point's fine-tuning result is saved (<run>/points/finetune-<step>.json) so a run killed
  * during fine-tuning does not redo the points it finished.
  */
-import { existsSync, linkSync, mkdirSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pretrainRequest } from '../../config/pretrain-request.js';
 import { checkedConfig, type RunSpec } from '../../config/run-spec.js';
@@ -16,38 +16,38 @@ import type { FinetuneResult, PretrainResult } from '../../results/summary.js';
 import { checkpointFileName, latestCheckpoint, readCheckpointHeader } from '../../train/checkpoint.js';
 import { finetuneCheckpoint, type SuiteName } from '../../train/finetune-suite.js';
 import { pretrain } from '../../train/pretrain.js';
-import { resolvePretrain } from '../../train/pretrain-run.js';
+import { evalAtSteps, resolvePretrain, type PretrainRequest } from '../../train/pretrain-run.js';
+import { openPretrainSource } from '../../data/default-source.js';
+import { launchRanks, openRank } from '../ranks.js';
 import { modelFlopsUtilisation, tokensPerSecond } from '../../model/flops.js';
-import { specPath } from '../run-files.js';
-import type { PointResult, Runner, RunContext } from './types.js';
+import { readSpec, specPath } from '../run-files.js';
+import { RunFailure, RunInterrupted, type PointResult, type Runner, type RunContext } from './types.js';
+
+/** The pretraining request of a sweep's run, as every process of it (the run, each rank) builds it. */
+function runRequest(spec: RunSpec, dir: string, log: (line: string) => void): PretrainRequest {
+  return pretrainRequest(checkedConfig(spec, specPath(dir)), {
+    outDir: dir, seed: spec.seed, devices: spec.devices, ...(spec.microbatch != null && { microbatch: spec.microbatch }), evalAt: spec.intermediates.map((p) => p.at), log,
+  });
+}
+
+/** Hard-links each intermediate point's checkpoint into <run>/points/ as it is written (pruning never removes it). */
+function pointKeeper(dir: string, pointSteps: readonly number[]): (path: string, step: number) => void {
+  return (path, step) => {
+    if (!pointSteps.includes(step)) return;
+    mkdirSync(join(dir, 'points'), { recursive: true });
+    const target = join(dir, 'points', checkpointFileName(step));
+    if (!existsSync(target)) linkSync(path, target);
+  };
+}
 
 export const trainRunner: Runner = async (ctx) => {
   const { spec, dir } = ctx;
-  const config = checkedConfig(spec, specPath(dir));
-  const options = await resolvePretrain(
-    pretrainRequest(config, { outDir: dir, seed: spec.seed, devices: spec.devices, evalAt: spec.intermediates.map((p) => p.at), log: ctx.log }),
-  );
-  const pointSteps = options.fullEvalSteps ?? [];
+  const request = runRequest(spec, dir, ctx.log);
+  const { final, pointSteps } = spec.devices > 1 ? await pretrainOnRanks(ctx, request) : await pretrainHere(ctx, request);
   const pointsDir = join(dir, 'points');
-  const keepPoint = (path: string, step: number): void => {
-    if (!pointSteps.includes(step)) return;
-    mkdirSync(pointsDir, { recursive: true });
-    const target = join(pointsDir, checkpointFileName(step));
-    if (!existsSync(target)) linkSync(path, target);
-  };
-
-  const final = await pretrain(options, {
-    signal: ctx.signal,
-    onCheckpoint: keepPoint,
-    onProgress: (e) => ctx.progress({ phase: 'pretrain', backend: options.backend, step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSecond: e.tokensPerSecond, etaSeconds: e.etaSeconds }),
-    onResume: (e) => {
-      for (const s of e.skipped) ctx.log(`skipped a damaged checkpoint: ${s}`);
-      ctx.log(`resuming from step ${e.step} (${e.path})${e.finished ? ': pretraining already complete' : ''}`);
-    },
-  });
   const finalCheckpoint = latestCheckpoint(checkpointsDir(dir));
   if (!finalCheckpoint) throw new UserError(`${checkpointsDir(dir)}: pretraining finished but left no checkpoint`);
-  const peak = final.mfu && final.wallSeconds > 0 ? final.flops / final.wallSeconds / final.mfu / (options.devices ?? 1) : null;
+  const peak = final.mfu && final.wallSeconds > 0 ? final.flops / final.wallSeconds / final.mfu / final.devices : null;
 
   const point = async (path: string, step: number, pretrainResult: PretrainResult): Promise<PointResult> => ({
     params: parameterCount(path),
@@ -63,6 +63,70 @@ export const trainRunner: Runner = async (ctx) => {
   }
   return { ...(await point(finalCheckpoint.path, final.steps, final)), intermediates };
 };
+
+/** Pretraining in this process. */
+async function pretrainHere(ctx: RunContext, request: PretrainRequest): Promise<{ final: PretrainResult; pointSteps: number[] }> {
+  const options = await resolvePretrain(request);
+  const pointSteps = options.fullEvalSteps ? [...options.fullEvalSteps] : [];
+  const final = await pretrain(options, {
+    signal: ctx.signal,
+    onCheckpoint: pointKeeper(ctx.dir, pointSteps),
+    onProgress: (e) => ctx.progress({ phase: 'pretrain', backend: options.backend, step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSecond: e.tokensPerSecond, etaSeconds: e.etaSeconds }),
+    onResume: (e) => {
+      for (const s of e.skipped) ctx.log(`skipped a damaged checkpoint: ${s}`);
+      ctx.log(`resuming from step ${e.step} (${e.path})${e.finished ? ': pretraining already complete' : ''}`);
+    },
+  });
+  return { final, pointSteps };
+}
+
+/** Where rank 0 of a multi-device run leaves its PretrainResult for the run to continue from. */
+const rankResultPath = (dir: string): string => join(dir, 'pretrain-result.json');
+
+/**
+ * Pretraining on `spec.devices` ranks (`mbench run DIR --rank` each, under mpirun or srun); this process
+ * prepares the data once, waits, then goes on with the result rank 0 wrote.
+ */
+async function pretrainOnRanks(ctx: RunContext, request: PretrainRequest): Promise<{ final: PretrainResult; pointSteps: number[] }> {
+  const source = await openPretrainSource(request);
+  const pointSteps = evalAtSteps(request, source.samplesPerEpoch);
+  rmSync(rankResultPath(ctx.dir), { force: true });
+  const outcome = await launchRanks({ devices: request.devices, args: ['run', ctx.dir, '--rank'], outDir: ctx.dir, backend: request.backend, onRankZeroLine: ctx.log, log: ctx.log, signal: ctx.signal });
+  if (outcome.exitCode === 130 || ctx.signal.aborted) throw new RunInterrupted();
+  if (outcome.failure) throw new RunFailure(outcome.failure, outcome.exitCode);
+  return { final: readJson<PretrainResult>(rankResultPath(ctx.dir)), pointSteps };
+}
+
+/**
+ * One rank of a sweep's multi-device run (`mbench run DIR --rank`): pretraining only, no lock (the run that
+ * started the ranks holds it); rank 0 keeps the points' checkpoints and writes the result. Returns the exit code.
+ */
+export async function pretrainRank(dir: string, signal: AbortController, log: (line: string) => void): Promise<number> {
+  const spec = readSpec(dir);
+  const request = runRequest(spec, dir, log);
+  const rank = openRank(request.backend, request.devices, dir);
+  try {
+    const options = await resolvePretrain(request, rank.collective);
+    const final = await pretrain(options, {
+      signal: signal.signal,
+      onCheckpoint: rank.rank === 0 ? pointKeeper(dir, options.fullEvalSteps ?? []) : undefined,
+      onProgress: (e) => {
+        const stop = rank.stopRequested();
+        if (stop && !signal.signal.aborted) signal.abort(stop);
+        if (rank.rank === 0 && (e.step === 1 || e.step === e.totalSteps || e.step % 50 === 0)) log(`step ${e.step}${e.totalSteps ? `/${e.totalSteps}` : ''} loss ${e.loss.toFixed(4)}`);
+      },
+      onResume: (e) => log(`resuming from step ${e.step} (${e.path})`),
+    });
+    if (rank.rank === 0) writeJsonAtomic(rankResultPath(dir), final);
+    rank.end(0);
+    return 0;
+  } catch (err) {
+    const code = err instanceof UserError ? err.exitCode : 1;
+    process.stderr.write(`mbench: ${err instanceof UserError ? 'error' : 'internal error'}: ${err instanceof UserError ? err.message : ((err as Error)?.stack ?? String(err))}\n`);
+    rank.end(code);
+    return code;
+  }
+}
 
 /** The PretrainResult of an intermediate checkpoint, from the running totals stored in its header. */
 function pretrainAt(path: string, final: PretrainResult, peakFlopsPerSecond: number | null): PretrainResult {

@@ -44,6 +44,10 @@ export interface SbatchInput {
   logDir: string;
   script: string;
   options: z.output<typeof SlurmSchema> | undefined;
+  /** Ranks of each run (sweep `devices`): a run is one task of that many ranks (default 1). */
+  devices?: number;
+  /** The runs train on a GPU backend: each rank gets a GPU unless gpusPerTask says otherwise. */
+  accelerated?: boolean;
 }
 
 export function sbatchArgs(i: SbatchInput): string[] {
@@ -56,8 +60,12 @@ export function sbatchArgs(i: SbatchInput): string[] {
   ];
   if (o?.partition) args.push(`--partition=${o.partition}`);
   if (o?.time) args.push(`--time=${o.time}`);
+  // A multi-device run is one array task of `devices` ranks (srun starts them: src/launch/ranks.ts); cpusPerTask
+  // and gpusPerTask are then each rank's.
+  if ((i.devices ?? 1) > 1) args.push(`--ntasks=${i.devices}`);
   if (o?.cpusPerTask) args.push(`--cpus-per-task=${o.cpusPerTask}`);
   if (o?.gpusPerTask !== undefined) args.push(`--gpus-per-task=${o.gpusPerTask}`);
+  else if ((i.devices ?? 1) > 1 && i.accelerated) args.push('--gpus-per-task=1');
   if (o?.mem) args.push(`--mem=${o.mem}`);
   // A task stops cleanly on SIGTERM (it checkpoints within a step and exits 143): ask for it 120 s before the
   // time limit (B: the batch step, which `exec`s mbench), and let Slurm requeue a task it preempts or loses

@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SweepFile } from '../../config/sweep-schema.js';
+import { ACCELERATOR_BACKENDS } from '../../engine/backend-names.js';
 import { sweepDir } from '../../results/store.js';
 import { isFinished } from '../../results/summary.js';
 import { repoRoot } from '../../version.js';
@@ -60,7 +61,8 @@ export async function runSlurm(runs: PlannedRun[], opts: SlurmOptions): Promise<
   writeFileSync(script, jobScript({ cwd: repoRoot, mbenchRun: runCommandLine([]), taskList, sweep: opts.sweep.name }));
   chmodSync(script, 0o755);
   const concurrency = opts.concurrency ?? opts.sweep.slurm?.concurrency ?? null;
-  const jobId = await sbatch(sbatchArgs({ sweep: opts.sweep.name, tasks: todo.length, concurrency, logDir, script, options: opts.sweep.slurm }));
+  const accelerated = todo.some((r) => r.spec.runner === 'train' && (ACCELERATOR_BACKENDS as readonly string[]).includes(r.spec.config.backend));
+  const jobId = await sbatch(sbatchArgs({ sweep: opts.sweep.name, tasks: todo.length, concurrency, logDir, script, options: opts.sweep.slurm, devices: opts.sweep.devices, accelerated }));
   opts.events.note(`submitted Slurm job ${jobId}: ${todo.length} array task(s)${concurrency ? `, at most ${concurrency} at once` : ''}; logs in ${logDir}`);
   if (opts.detach) return { results, interrupted: false, jobId, submissionDir };
 
