@@ -11,6 +11,8 @@ export const knownBackends = BACKEND_NAMES;
 export interface ActiveBackend {
   name: string;
   device: string;
+  /** Estimated float32 peak FLOP/s, null when unknown (src/engine/device.ts). */
+  peakFlopsPerSecond: number | null;
   /** How samples are timed: 'cpu' for single-threaded synchronous backends, 'wall' otherwise (harness.ts). */
   clock: Clock;
   /** Waits for an asynchronous backend to finish a call; undefined for eagerly synchronous backends. */
@@ -48,6 +50,7 @@ export async function activateBackend(name: string): Promise<ActiveBackend> {
   return {
     name: active.name,
     device: active.device,
+    peakFlopsPerSecond: active.peakFlopsPerSecond,
     clock: cpuTimed.has(active.name) && !threaded ? 'cpu' : 'wall',
     ...(asynchronous.has(active.name) ? { settle } : {}),
   };

@@ -42,6 +42,8 @@ const PretrainResultSchema = z.object({
   backend: z.string(),
   device: z.string(),
   devices: z.number(),
+  /** The device's float32 peak FLOP/s the MFU is taken against; null: unknown (GPUs, unless MBENCH_PEAK_GFLOPS). */
+  peakFlopsPerSecond: z.number().nullable().optional(),
 });
 
 const TaskResultSchema = z.object({

@@ -15,20 +15,29 @@ export interface MlmEvaluation {
   maskedTokens: number;
 }
 
-export function evaluateMlm(model: TrainableMlm, source: PretrainSource, seed: number, batchSize: number, seqLen: number, maxBatches: number): MlmEvaluation {
+export async function evaluateMlm(
+  model: TrainableMlm,
+  source: PretrainSource,
+  seed: number,
+  batchSize: number,
+  seqLen: number,
+  maxBatches: number,
+): Promise<MlmEvaluation> {
   const batches = source.evalBatches(batchSize, seqLen, maxBatches);
   let lossSum = 0;
   let correct = 0;
   let masked = 0;
-  batches.forEach((b, i) => {
+  for (const [i, b] of batches.entries()) {
     const m = maskTokens(b.inputIds, b.attentionMask, EVAL_MASK_RATIO, source.tokenizer.special, source.tokenizer.vocabSize, streamFor(seed, 'eval-mask', i));
-    const [loss, right] = tf.tidy(() => {
+    // [loss, correct] in one tensor: one read-back per batch (asynchronous: webgpu has no synchronous read).
+    const both = tf.tidy(() => {
       const out = model.mlmLoss({ batchSize, seqLen, inputIds: m.inputIds, attentionMask: b.attentionMask, labels: m.labels }, null);
-      return [out.loss.dataSync()[0]!, out.correct.dataSync()[0]!];
+      return tf.stack([out.loss, out.correct]);
     });
-    lossSum += loss * m.maskedCount;
-    correct += right;
+    const [loss, right] = await both.data().finally(() => both.dispose());
+    lossSum += loss! * m.maskedCount;
+    correct += right!;
     masked += m.maskedCount;
-  });
+  }
   return masked === 0 ? { loss: NaN, accuracy: NaN, maskedTokens: 0 } : { loss: lossSum / masked, accuracy: correct / masked, maskedTokens: masked };
 }

@@ -9,6 +9,9 @@
  * tfjs ops already beat the host loop (median 174 vs 272 CPU ms per step); the fused SIMD update takes 34 ms
  * against those ops' 98 (wall, one run: scripts in docs/wasm.md). 'host' stays for backends where elementwise
  * ops are slow.
+ *
+ * Every read-back (loss, norm, the host placement's gradients, checkpoint arrays) is `await t.data()`: webgpu has
+ * no synchronous read under Node, and on the CPU backends data() costs a resolved promise more than dataSync.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adamwApply, adamwHostStep, fusedSumSquares, isDecayed, zeroMoments, type AdamWConfig, type Moments } from '../../kernels/adamw.js';
@@ -25,6 +28,15 @@ export interface StepResult {
   /** Loss before the update and the pre-clip global gradient norm, read back from the device. */
   loss: number;
   gradNorm: number;
+}
+
+/**
+ * A step applied but not yet read back: the loss and the norm are still device scalars (the norm is a number
+ * where the backend's fused clipping computed it on the host). The caller owns and disposes the tensors.
+ */
+export interface PendingStep {
+  loss: tf.Scalar;
+  gradNorm: tf.Scalar | number;
 }
 
 interface HostMoments {
@@ -50,22 +62,42 @@ export class AdamWOptimizer {
 
   /**
    * Computes the gradients of `lossFn` with respect to every weight, clips them to `clipNorm`, and applies one
-   * AdamW update with learning rate `lr`. `t` is the 1-based step number (for bias correction).
+   * AdamW update with learning rate `lr`. `t` is the 1-based step number (for bias correction). The loss and
+   * norm are read with `data()`, which every backend has (webgpu has no synchronous read under Node).
    */
-  step(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): StepResult {
+  async step(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): Promise<StepResult> {
+    if (this.placement === 'host') return this.hostStep(lossFn, t, lr, peakLr);
+    const pending = this.update(lossFn, t, lr, peakLr);
+    try {
+      const loss = (await pending.loss.data())[0]!;
+      const gradNorm = typeof pending.gradNorm === 'number' ? pending.gradNorm : (await pending.gradNorm.data())[0]!;
+      return { loss, gradNorm };
+    } finally {
+      tf.dispose([pending.loss, ...(typeof pending.gradNorm === 'number' ? [] : [pending.gradNorm])]);
+    }
+  }
+
+  /**
+   * `step` without the read-back, for the device placement: everything stays queued on the device (what a GPU
+   * wants between reads). The kernel benchmark times this.
+   */
+  update(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): PendingStep {
+    if (this.placement === 'host') throw new Error("AdamWOptimizer.update: the 'host' placement reads gradients back; use step()");
     const vars = this.weights.map((w) => w.variable);
     const { value, grads } = tf.variableGrads(lossFn, vars);
     try {
       // Weights that did not take part in the loss get no gradient and no update (as torch skips grad=None).
       const present = vars.map((v) => grads[v.name] ?? null);
-      const loss = value.dataSync()[0]!;
-      return { loss, gradNorm: this.placement === 'host' ? this.hostUpdate(present, t, lr, peakLr) : this.deviceUpdate(present, t, lr, peakLr) };
+      return { loss: value, gradNorm: this.deviceUpdate(present, t, lr, peakLr) };
+    } catch (err) {
+      value.dispose();
+      throw err;
     } finally {
-      tf.dispose([value, ...Object.values(grads)]);
+      tf.dispose(Object.values(grads));
     }
   }
 
-  private deviceUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): number {
+  private deviceUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): tf.Scalar | number {
     const vars = this.weights.map((w) => w.variable);
     const sumSquares = fusedSumSquares();
     if (sumSquares) {
@@ -84,37 +116,44 @@ export class AdamWOptimizer {
     present.forEach((g, i) => {
       if (g !== null) adamwApply(vars[i]!, clipped[k++]!, this.device[i]!, t, lr, peakLr, this.config);
     });
-    const gradNorm = norm.dataSync()[0]!;
-    tf.dispose([norm, ...clipped]);
-    return gradNorm;
+    tf.dispose(clipped);
+    return norm;
   }
 
-  private hostUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): number {
-    const gs = present.map((g) => (g === null ? null : (g.dataSync() as Float32Array)));
-    let sumSquares = 0; // float64 accumulation of ‖g‖²
-    for (const g of gs) if (g) for (let i = 0; i < g.length; i++) sumSquares += g[i]! * g[i]!;
-    const gradNorm = Math.sqrt(sumSquares);
-    const scale = this.clipNorm > 0 && Number.isFinite(this.clipNorm) ? clipCoefficient(gradNorm, this.clipNorm) : 1;
-    gs.forEach((g, i) => {
-      if (!g) return;
-      const variable = this.weights[i]!.variable;
-      const h = this.host[i]!;
-      const next = adamwHostStep(variable.dataSync() as Float32Array, g, scale, h.m, h.v, t, lr, peakLr, this.config, isDecayed(variable.shape));
-      tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
-    });
-    return gradNorm;
+  private async hostStep(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): Promise<StepResult> {
+    const vars = this.weights.map((w) => w.variable);
+    const { value, grads } = tf.variableGrads(lossFn, vars);
+    try {
+      const present = vars.map((v) => grads[v.name] ?? null);
+      const gs = await Promise.all(present.map(async (g) => (g === null ? null : ((await g.data()) as Float32Array))));
+      const params = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+      let sumSquares = 0; // float64 accumulation of ‖g‖²
+      for (const g of gs) if (g) for (let i = 0; i < g.length; i++) sumSquares += g[i]! * g[i]!;
+      const gradNorm = Math.sqrt(sumSquares);
+      const scale = this.clipNorm > 0 && Number.isFinite(this.clipNorm) ? clipCoefficient(gradNorm, this.clipNorm) : 1;
+      gs.forEach((g, i) => {
+        if (!g) return;
+        const variable = vars[i]!;
+        const h = this.host[i]!;
+        const next = adamwHostStep(params[i]!, g, scale, h.m, h.v, t, lr, peakLr, this.config, isDecayed(variable.shape));
+        tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
+      });
+      return { loss: (await value.data())[0]!, gradNorm };
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
   }
 
-  /** Weights and moments as checkpoint arrays (copies). */
-  toArrays(): NamedArray[] {
+  /** Weights and moments as checkpoint arrays (copies), read with data() (see `step`). */
+  async toArrays(): Promise<NamedArray[]> {
     const out: NamedArray[] = [];
-    this.weights.forEach((w, i) => {
+    for (const [i, w] of this.weights.entries()) {
       const shape = [...w.variable.shape];
-      const [m, v] = this.placement === 'host' ? [this.host[i]!.m, this.host[i]!.v] : [this.device[i]!.m.dataSync(), this.device[i]!.v.dataSync()];
-      out.push({ name: w.name, kind: 'weight', shape, data: Float32Array.from(w.variable.dataSync() as Float32Array) });
+      const [m, v] = this.placement === 'host' ? [this.host[i]!.m, this.host[i]!.v] : await Promise.all([this.device[i]!.m.data(), this.device[i]!.v.data()]);
+      out.push({ name: w.name, kind: 'weight', shape, data: Float32Array.from((await w.variable.data()) as Float32Array) });
       out.push({ name: w.name, kind: 'adam.m', shape, data: Float32Array.from(m as Float32Array) });
       out.push({ name: w.name, kind: 'adam.v', shape, data: Float32Array.from(v as Float32Array) });
-    });
+    }
     return out;
   }
 

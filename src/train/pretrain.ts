@@ -17,10 +17,11 @@ import { checkpointsDir, metricsPath } from '../results/store.js';
 import { UserError } from '../errors.js';
 import { mbenchVersion } from '../version.js';
 import { DEFAULT_ADAMW, type AdamWConfig } from '../../kernels/adamw.js';
-import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgress } from './checkpoint.js';
+import { listCheckpoints, pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgress } from './checkpoint.js';
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, parseRunDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';
 import { registerAllGradients } from '../engine/gradients.js';
+import { deviceLost } from '../engine/webgpu.js';
 import { maskTokens } from '../data/masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
@@ -157,19 +158,23 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
      * coming batch, its gradients thrown away: nothing the run computes changes (masks and dropout are keyed
      * on seed and step, not drawn from a stream), and the time goes to progress.setupSeconds.
      */
-    function warmUp(): void {
+    async function warmUp(): Promise<void> {
       const t0 = performance.now();
       const raw = o.source.batch(cursor, o.batchSize, o.seqLen);
       const masked = maskTokens(raw.inputIds, raw.attentionMask, o.maskRatio, o.source.tokenizer.special, o.source.tokenizer.vocabSize, streamFor(o.seed, 'mask', step));
       const batch: MlmBatch = { batchSize: o.batchSize, seqLen: o.seqLen, inputIds: masked.inputIds, attentionMask: raw.attentionMask, labels: masked.labels };
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => model.mlmLoss(batch, seedFor(o.seed, 'dropout', step)).loss, model.weights.map((w) => w.variable));
-        value.dataSync();
-        for (const g of Object.values(grads)) g.dataSync();
-      });
+      const { value, grads } = tf.variableGrads(() => model.mlmLoss(batch, seedFor(o.seed, 'dropout', step)).loss, model.weights.map((w) => w.variable));
+      const outputs = [value, ...Object.values(grads)];
+      try {
+        for (const t of outputs) await t.data(); // wait for the work (a GPU queues it), as a step does
+      } catch (err) {
+        throw deviceLostError(step + 1, err);
+      } finally {
+        tf.dispose(outputs);
+      }
       progress = { ...progress, setupSeconds: (progress.setupSeconds ?? 0) + (performance.now() - t0) / 1000 };
     }
-    if (!done()) warmUp();
+    if (!done()) await warmUp();
     while (!done()) {
       const t0 = performance.now();
       const frac = totalSteps !== null ? step / totalSteps : progress.trainSeconds / budgetSeconds!;
@@ -178,8 +183,12 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       const masked = maskTokens(raw.inputIds, raw.attentionMask, o.maskRatio, o.source.tokenizer.special, o.source.tokenizer.vocabSize, streamFor(o.seed, 'mask', step));
       const batch: MlmBatch = { batchSize: o.batchSize, seqLen: o.seqLen, inputIds: masked.inputIds, attentionMask: raw.attentionMask, labels: masked.labels };
       const dropoutSeed = seedFor(o.seed, 'dropout', step);
-      const { loss, gradNorm } = optimizer.step(() => model.mlmLoss(batch, dropoutSeed).loss, step + 1, lr, o.peakLr);
+      const { loss, gradNorm } = await optimizer.step(() => model.mlmLoss(batch, dropoutSeed).loss, step + 1, lr, o.peakLr).catch((err: unknown) => {
+        throw deviceLostError(step + 1, err);
+      });
       const seconds = (performance.now() - t0) / 1000;
+      // A lost device may still hand back numbers (zeros): its step is not taken, nor checkpointed.
+      if (deviceLost() !== null) throw deviceLostError(step + 1);
       if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1} (loss ${loss}); try a lower --lr`);
       const realTokens = raw.attentionMask.reduce((n, m) => n + m, 0);
       const stepFlops = model.trainFlops?.(batch) ?? approximateTrainFlops(params, realTokens);
@@ -197,25 +206,36 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       log({ kind: 'train', step, loss, lr, gradNorm, tokens: realTokens, samples: progress.samples, stepSeconds: seconds, stepFlops, trainSeconds: progress.trainSeconds, tokensPerSecond: tps, time: new Date().toISOString() });
       hooks.onProgress?.({ step, totalSteps, loss, lr, tokensPerSecond: tps, trainSeconds: progress.trainSeconds, budgetSeconds, etaSeconds: eta() });
       const last = done();
-      if (!last && fullEvalSteps.has(step)) runEval('full');
-      else if (!last && o.evalEvery > 0 && step % o.evalEvery === 0) runEval('periodic');
+      if (!last && fullEvalSteps.has(step)) await runEval('full');
+      else if (!last && o.evalEvery > 0 && step % o.evalEvery === 0) await runEval('periodic');
       // Let signal and disconnect handlers run (a step is synchronous tfjs work): without this turn of the event
       // loop a Ctrl-C, a SIGTERM or the death of the sweep would only be seen after the last step.
       if (hooks.signal) await yieldToEventLoop();
       if (hooks.signal?.aborted) {
-        checkpoint(false);
+        await checkpoint(false);
         // 128 + the signal's number, as a shell reports it: 130 for SIGINT (and a vanished parent), 143 for SIGTERM
         const code = hooks.signal.reason === 'SIGTERM' ? 143 : 130;
         throw new UserError(`interrupted at step ${step}; the checkpoint in ${ckptDir} resumes it when the same command is run again`, code);
       }
-      if (!last && o.checkpointEvery > 0 && step % o.checkpointEvery === 0) checkpoint(false);
+      if (!last && o.checkpointEvery > 0 && step % o.checkpointEvery === 0) await checkpoint(false);
     }
 
     // 4. Final evaluation and checkpoint.
-    runEval('full');
-    checkpoint(true);
+    await runEval('full');
+    await checkpoint(true);
     return result();
 
+    /**
+     * The error to stop with when the device is gone: a UserError saying so and where the run resumes, when the
+     * backend reports the loss (webgpu: ../engine/webgpu.ts); else `cause` itself (any other failure).
+     */
+    function deviceLostError(atStep: number, cause?: unknown): unknown {
+      const lost = deviceLost();
+      if (lost === null) return cause ?? new Error('deviceLostError called with no lost device');
+      const last = listCheckpoints(ckptDir).at(-1);
+      const from = last ? `its last checkpoint, ${last.path} (step ${last.step})` : 'the start (no checkpoint was written yet)';
+      return new UserError(`the GPU device was lost at step ${atStep} (${lost}); nothing since the last checkpoint was kept. Run the same command (or the sweep) again: it resumes from ${from}`, 1);
+    }
     function eta(): number | null {
       const steps = step - sessionStart.step;
       if (budgetSeconds !== null) return Math.max(0, budgetSeconds - progress.trainSeconds);
@@ -225,11 +245,14 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
     function log(r: MetricsRecord): void {
       appendJsonLine(metricsFile, r);
     }
-    function runEval(set: 'full' | 'periodic'): void {
+    async function runEval(set: 'full' | 'periodic'): Promise<void> {
       if (o.evalBatches <= 0) return;
       const batches = set === 'full' ? Math.max(o.evalBatches, Math.ceil(o.fullEvalSamples / o.batchSize)) : o.evalBatches;
       const t0 = performance.now();
-      const e = evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, batches);
+      const e = await evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, batches).catch((err: unknown) => {
+        throw deviceLostError(step, err);
+      });
+      if (deviceLost() !== null) throw deviceLostError(step);
       if (e.maskedTokens === 0) return; // no held-out batch of this size: leave evalLoss null rather than NaN
       progress = { ...progress, evalLoss: e.loss, evalAccuracy: e.accuracy };
       const accuracyStdErr = Math.sqrt((e.accuracy * (1 - e.accuracy)) / e.maskedTokens);
@@ -239,14 +262,19 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       });
       hooks.onEval?.({ step, loss: e.loss, accuracy: e.accuracy });
     }
-    function checkpoint(finished: boolean): void {
+    async function checkpoint(finished: boolean): Promise<void> {
+      const arrays = await optimizer.toArrays().catch((err: unknown) => {
+        throw deviceLostError(step, err);
+      });
+      // Arrays read from a lost device are not the weights: keep the last good checkpoint instead.
+      if (deviceLost() !== null) throw deviceLostError(step);
       const path = writeCheckpoint(
         ckptDir,
         {
           mbenchVersion, createdAt: new Date().toISOString(), step, totalSteps, finished, recipe: o.recipe, model: o.model,
           tokenizerId: o.source.tokenizer.id, training, seed: o.seed, rng: { scheme: 'keyed-splitmix32', seed: o.seed, step }, cursor, progress,
         },
-        optimizer.toArrays(),
+        arrays,
       );
       pruneCheckpoints(ckptDir, o.keepCheckpoints);
       hooks.onCheckpoint?.(path, step);
@@ -267,6 +295,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
         backend: o.backend,
         device: o.device,
         devices: o.devices ?? 1,
+        peakFlopsPerSecond: o.peakFlopsPerSecond,
       };
     }
   } finally {
