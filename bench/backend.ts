@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkName } from '../src/errors.js';
 import { BACKEND_NAMES, useBackend } from '../src/engine/backends.js';
+import { clearDeviceError, deviceFault } from '../src/engine/webgpu.js';
 import type { Clock } from './harness.js';
 
 export const knownBackends = BACKEND_NAMES;
@@ -46,6 +47,12 @@ export async function activateBackend(name: string): Promise<ActiveBackend> {
     (active.name === 'wasm' && Number(process.env['MBENCH_WASM_THREADS']) > 1) || (active.name === 'native' && Number(process.env['MBENCH_NATIVE_THREADS']) > 1);
   const settle = async (out: tf.TensorContainer) => {
     for (const t of flattenTensors(out)) await t.data();
+    // A shader the GPU refused (e.g. a binding over its size limit) ran nothing: the case errored, not fast.
+    const fault = deviceFault();
+    if (fault) {
+      clearDeviceError();
+      throw new Error(`the GPU ${fault.kind === 'lost' ? 'device was lost' : 'refused the work'}: ${fault.message}`);
+    }
   };
   return {
     name: active.name,

@@ -17,8 +17,10 @@
  *   lacks, so the trainer reads losses, norms and weights with data() on every backend;
  * - compatibility-mode devices bind at most 8 storage buffers per shader stage, so an AddN of more than 7 inputs
  *   is invalid there (kernels/add-many.ts sums in chunks); tfjs's own Concat already splits;
- * - a device can be lost (driver reset, another process, `destroy()`): `deviceLost()` says so, the trainer stops
- *   with that message before writing a checkpoint, and the next run resumes from the last good one.
+ * - a device can be lost (driver reset, another process, `destroy()`), and Dawn can refuse work (a tensor over
+ *   maxStorageBufferBindingSize: 128 MiB on llvmpipe) without any exception, its output reading as zeros:
+ *   `deviceFault()` reports either, and the trainer stops with that message before writing a checkpoint (the
+ *   next run resumes from the last good one); the kernel benchmark marks the case errored.
  *
  * `navigator.gpu` is set before tfjs-backend-webgpu is imported (its module and its backend's constructor look
  * for it), and the backend is registered with mbench's own factory around the device opened here: the module's
@@ -58,6 +60,7 @@ export interface GpuAdapterInfoLike {
 export interface GpuDeviceLike {
   readonly lost: Promise<{ reason?: string; message?: string }>;
   readonly limits: Record<string, number>;
+  addEventListener?(type: 'uncapturederror', listener: (e: { error?: { message?: string } }) => void): void;
   destroy(): void;
 }
 export interface GpuAdapterLike {
@@ -172,14 +175,34 @@ interface OpenDevice {
   device: GpuDeviceLike;
   /** Set when the device was lost: Dawn's reason and message. */
   lost: string | null;
+  /** The first uncaptured error since the last clearDeviceError() (its first line), e.g. a binding over a limit. */
+  error: string | null;
+}
+
+/**
+ * What went wrong on the device: `lost` (it is gone; a new process gets a new one) or `error` (Dawn refused some
+ * work — typically a tensor larger than maxStorageBufferBindingSize — so every result after it is suspect: the
+ * refused shader did not run, and nothing says so but this).
+ */
+export interface DeviceFault {
+  kind: 'lost' | 'error';
+  message: string;
 }
 
 let current: OpenDevice | null = null;
 let opening: Promise<OpenDevice> | null = null;
 
-/** Why the webgpu device was lost, when webgpu is the active backend and its device is gone; else null. */
-export function deviceLost(): string | null {
-  return tf.engine().backendName === 'webgpu' ? (current?.lost ?? null) : null;
+/** The active webgpu device's fault (lost, or an uncaptured error since clearDeviceError); null when fine or not on webgpu. */
+export function deviceFault(): DeviceFault | null {
+  if (tf.engine().backendName !== 'webgpu' || current === null) return null;
+  if (current.lost !== null) return { kind: 'lost', message: current.lost };
+  if (current.error !== null) return { kind: 'error', message: current.error };
+  return null;
+}
+
+/** Forgets the recorded uncaptured error (the kernel benchmark, after an errored case). */
+export function clearDeviceError(): void {
+  if (current) current.error = null;
 }
 
 /** The adapter of the open device, or null before one is opened. */
@@ -237,9 +260,14 @@ async function open(install: string): Promise<OpenDevice> {
   } catch (err) {
     throw new UserError(`webgpu adapter ${chosen.name} (${chosen.api}) refused a device: ${(err as Error).message}`);
   }
-  const opened: OpenDevice = { facts: { name: chosen.name, api: chosen.api, software: chosen.software, vendor: chosen.vendor }, device, lost: null };
+  const opened: OpenDevice = { facts: { name: chosen.name, api: chosen.api, software: chosen.software, vendor: chosen.vendor }, device, lost: null, error: null };
   void device.lost.then((info) => {
     opened.lost = `${info?.reason ?? 'unknown'}${info?.message ? `: ${info.message}` : ''}`;
+  });
+  // A refused shader (Dawn validation, out of memory) runs nothing and throws nothing: its output reads back as
+  // zeros. Keep the first message, so the trainer and the benchmark can stop instead of using the numbers.
+  device.addEventListener?.('uncapturederror', (e) => {
+    opened.error ??= (e.error?.message ?? 'unknown error').split('\n')[0]!.trim();
   });
   // The module registered a factory that asks for a default adapter; this one uses the device opened above.
   // Priority 0: never the backend tfjs picks by itself.

@@ -17,6 +17,8 @@ import { ClassifierHead, classificationLoss, classifierLogits, regressionLoss } 
 import { bestOfHistory, type EvalPoint } from './finetune-results.js';
 import { AdamWOptimizer } from './optimizer.js';
 import { lrMultiplier } from './schedule.js';
+import { deviceFault } from '../engine/webgpu.js';
+import { UserError } from '../errors.js';
 
 export const FINETUNE_WARMUP_FRACTION = 0.06;
 /** No gradient clipping in MosaicBERT's GLUE jobs; a huge norm disables it. */
@@ -85,9 +87,13 @@ export async function finetuneSeed(o: SeedRunOptions): Promise<SeedRunResult> {
           return spec.kind === 'regression' ? regressionLoss(logits, b.labels) : classificationLoss(logits, Int32Array.from(b.labels));
         };
         const { loss } = await optimizer.step(lossFn, step, lr, h.lr);
+        stopOnDeviceFault(`fine-tuning ${spec.name} (seed ${o.seed}) at step ${step}`);
         if (!Number.isFinite(loss)) throw new Error(`fine-tuning ${spec.name} (seed ${o.seed}) diverged at step ${step}: loss ${loss}`);
         o.onStep?.(step, totalSteps, loss);
-        if (step % evalEvery === 0 || step === totalSteps) await evaluate(step);
+        if (step % evalEvery === 0 || step === totalSteps) {
+          await evaluate(step);
+          stopOnDeviceFault(`evaluating ${spec.name} (seed ${o.seed}) at step ${step}`);
+        }
         await new Promise((r) => setImmediate(r)); // let progress output and signals through
       }
     }
@@ -104,6 +110,12 @@ export async function finetuneSeed(o: SeedRunOptions): Promise<SeedRunResult> {
     head.dispose();
     encoder.dispose();
   }
+}
+
+/** A lost GPU, or one that refused a shader (its outputs read as zeros), ends fine-tuning: its scores would be wrong. */
+function stopOnDeviceFault(where: string): void {
+  const fault = deviceFault();
+  if (fault) throw new UserError(`${where}: the GPU ${fault.kind === 'lost' ? 'device was lost' : 'refused work'} (${fault.message}); run it again (a smaller batch fits a device's size limit)`, 1);
 }
 
 /** Predictions on every dev split (argmax, or the score for regression) and the task's metrics. */

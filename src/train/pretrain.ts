@@ -21,7 +21,7 @@ import { listCheckpoints, pruneCheckpoints, writeCheckpoint, type CheckpointHead
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, parseRunDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';
 import { registerAllGradients } from '../engine/gradients.js';
-import { deviceLost } from '../engine/webgpu.js';
+import { clearDeviceError, deviceFault } from '../engine/webgpu.js';
 import { maskTokens } from '../data/masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
@@ -130,6 +130,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
 
   // 2. Build the model and optimizer; restore them from the checkpoint.
   await registerAllGradients();
+  clearDeviceError(); // a device error of earlier work in this process is not this run's
   const model = o.createModel(o.model, o.seed);
   const optimizer = new AdamWOptimizer(model.weights, adamw, o.clipNorm, o.optimizerPlacement ?? DEFAULT_PLACEMENT);
   try {
@@ -168,7 +169,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       try {
         for (const t of outputs) await t.data(); // wait for the work (a GPU queues it), as a step does
       } catch (err) {
-        throw deviceLostError(step + 1, err);
+        throw deviceError(step + 1, err);
       } finally {
         tf.dispose(outputs);
       }
@@ -184,11 +185,11 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       const batch: MlmBatch = { batchSize: o.batchSize, seqLen: o.seqLen, inputIds: masked.inputIds, attentionMask: raw.attentionMask, labels: masked.labels };
       const dropoutSeed = seedFor(o.seed, 'dropout', step);
       const { loss, gradNorm } = await optimizer.step(() => model.mlmLoss(batch, dropoutSeed).loss, step + 1, lr, o.peakLr).catch((err: unknown) => {
-        throw deviceLostError(step + 1, err);
+        throw deviceError(step + 1, err);
       });
       const seconds = (performance.now() - t0) / 1000;
-      // A lost device may still hand back numbers (zeros): its step is not taken, nor checkpointed.
-      if (deviceLost() !== null) throw deviceLostError(step + 1);
+      // A lost device, or one that refused a shader, still hands back numbers (zeros): the step is not taken.
+      if (deviceFault() !== null) throw deviceError(step + 1);
       if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1} (loss ${loss}); try a lower --lr`);
       const realTokens = raw.attentionMask.reduce((n, m) => n + m, 0);
       const stepFlops = model.trainFlops?.(batch) ?? approximateTrainFlops(params, realTokens);
@@ -226,15 +227,22 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
     return result();
 
     /**
-     * The error to stop with when the device is gone: a UserError saying so and where the run resumes, when the
-     * backend reports the loss (webgpu: ../engine/webgpu.ts); else `cause` itself (any other failure).
+     * The error to stop with when the device failed (webgpu: ../engine/webgpu.ts): a UserError saying what
+     * happened and where a rerun resumes; else `cause` itself (any other failure).
      */
-    function deviceLostError(atStep: number, cause?: unknown): unknown {
-      const lost = deviceLost();
-      if (lost === null) return cause ?? new Error('deviceLostError called with no lost device');
+    function deviceError(atStep: number, cause?: unknown): unknown {
+      const fault = deviceFault();
+      if (fault === null) return cause ?? new Error('deviceError called with no device fault');
       const last = listCheckpoints(ckptDir).at(-1);
       const from = last ? `its last checkpoint, ${last.path} (step ${last.step})` : 'the start (no checkpoint was written yet)';
-      return new UserError(`the GPU device was lost at step ${atStep} (${lost}); nothing since the last checkpoint was kept. Run the same command (or the sweep) again: it resumes from ${from}`, 1);
+      if (fault.kind === 'lost') {
+        return new UserError(`the GPU device was lost at step ${atStep} (${fault.message}); nothing since the last checkpoint was kept. Run the same command (or the sweep) again: it resumes from ${from}`, 1);
+      }
+      return new UserError(
+        `the GPU refused work at step ${atStep}: ${fault.message}. Its results would be wrong, so the run stopped and kept nothing since ${from}. ` +
+          'A binding larger than the maximum storage buffer binding size means a tensor (often the MLM logits, masked tokens × vocabulary × 4 bytes) exceeds this device: use a smaller batchSize or seqLen',
+        1,
+      );
     }
     function eta(): number | null {
       const steps = step - sessionStart.step;
@@ -250,9 +258,9 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       const batches = set === 'full' ? Math.max(o.evalBatches, Math.ceil(o.fullEvalSamples / o.batchSize)) : o.evalBatches;
       const t0 = performance.now();
       const e = await evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, batches).catch((err: unknown) => {
-        throw deviceLostError(step, err);
+        throw deviceError(step, err);
       });
-      if (deviceLost() !== null) throw deviceLostError(step);
+      if (deviceFault() !== null) throw deviceError(step);
       if (e.maskedTokens === 0) return; // no held-out batch of this size: leave evalLoss null rather than NaN
       progress = { ...progress, evalLoss: e.loss, evalAccuracy: e.accuracy };
       const accuracyStdErr = Math.sqrt((e.accuracy * (1 - e.accuracy)) / e.maskedTokens);
@@ -264,10 +272,10 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
     }
     async function checkpoint(finished: boolean): Promise<void> {
       const arrays = await optimizer.toArrays().catch((err: unknown) => {
-        throw deviceLostError(step, err);
+        throw deviceError(step, err);
       });
-      // Arrays read from a lost device are not the weights: keep the last good checkpoint instead.
-      if (deviceLost() !== null) throw deviceLostError(step);
+      // Arrays read from a failed device are not the weights: keep the last good checkpoint instead.
+      if (deviceFault() !== null) throw deviceError(step);
       const path = writeCheckpoint(
         ckptDir,
         {

@@ -5,13 +5,14 @@
  * trajectory as a run that was never interrupted.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../src/engine/backends.js';
-import { deviceLost } from '../../src/engine/webgpu.js';
+import { deviceFault } from '../../src/engine/webgpu.js';
+import { SyntheticSource } from '../../src/data/synthetic-source.js';
 import { TextSource } from '../../src/data/text-source.js';
 import { UserError } from '../../src/errors.js';
 import { createEncoder } from '../../src/model/encoder.js';
@@ -95,11 +96,11 @@ test('a GPU lost mid-run stops with a message naming the checkpoint; the rerun r
       return true;
     },
   );
-  assert.notEqual(deviceLost(), null);
+  assert.equal(deviceFault()?.kind, 'lost');
   assert.deepEqual(listCheckpoints(join(dir, 'checkpoints')).map((c) => c.step), [2], 'nothing written after the loss');
 
   await useBackend('webgpu'); // a new device (a new process, in a sweep)
-  assert.equal(deviceLost(), null);
+  assert.equal(deviceFault(), null);
   let resumedAt = -1;
   const r = await pretrain(options('mosaic', dir, 'webgpu', { checkpointEvery: 2 }), { onResume: (e) => (resumedAt = e.step) });
   assert.equal(resumedAt, 2);
@@ -107,4 +108,19 @@ test('a GPU lost mid-run stops with a message naming the checkpoint; the rerun r
   const resumed = trainLosses(dir);
   assert.equal(resumed.length, 6);
   resumed.forEach((loss, i) => assert.ok(Math.abs(loss - full[i]!) <= 1e-5 * Math.abs(full[i]!), `step ${i + 1}: resumed ${loss} vs uninterrupted ${full[i]}`));
+});
+
+test('work the GPU refuses (MLM logits over its binding-size limit) stops the run at its first step, with nothing written', { skip: gate.skip }, async (t) => {
+  await useBackend('webgpu');
+  const limit = (tf.backend() as unknown as { device: { limits: Record<string, number> } }).device.limits['maxStorageBufferBindingSize']!;
+  // masked tokens × vocabulary × 4 bytes: 32 × 128 × 30% ≈ 1229 rows × 30528 × 4 B ≈ 150 MB
+  if (limit > 150e6) return t.skip(`this device binds up to ${(limit / 2 ** 20).toFixed(0)} MiB: the logits fit`);
+  const wide = new SyntheticSource(30522);
+  const dir = tmp();
+  await assert.rejects(
+    pretrain({ ...options('mosaic', dir, 'webgpu'), source: wide, model: tinyConfig('mosaic', { maxSeqLen: 128 }, 30522), batchSize: 32, seqLen: 128, duration: '2ba', checkpointEvery: 1 }),
+    (e: Error) => e instanceof UserError && /the GPU refused work at step 1: Binding size \(\d+\).*larger than the maximum storage buffer binding size/.test(e.message) && /smaller batchSize/.test(e.message),
+  );
+  assert.deepEqual(listCheckpoints(join(dir, 'checkpoints')), [], 'no checkpoint of wrong weights');
+  assert.ok(!existsSync(join(dir, 'metrics.jsonl')) || trainLosses(dir).length === 0, 'no step logged');
 });
