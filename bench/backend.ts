@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkName } from '../src/errors.js';
 import { BACKEND_NAMES, useBackend } from '../src/engine/backends.js';
+import { clearDeviceError, deviceFault } from '../src/engine/webgpu.js';
 import type { Clock } from './harness.js';
 
 export const knownBackends = BACKEND_NAMES;
@@ -11,6 +12,8 @@ export const knownBackends = BACKEND_NAMES;
 export interface ActiveBackend {
   name: string;
   device: string;
+  /** Estimated float32 peak FLOP/s, null when unknown (src/engine/device.ts). */
+  peakFlopsPerSecond: number | null;
   /** How samples are timed: 'cpu' for single-threaded synchronous backends, 'wall' otherwise (harness.ts). */
   clock: Clock;
   /** Waits for an asynchronous backend to finish a call; undefined for eagerly synchronous backends. */
@@ -44,10 +47,17 @@ export async function activateBackend(name: string): Promise<ActiveBackend> {
     (active.name === 'wasm' && Number(process.env['MBENCH_WASM_THREADS']) > 1) || (active.name === 'native' && Number(process.env['MBENCH_NATIVE_THREADS']) > 1);
   const settle = async (out: tf.TensorContainer) => {
     for (const t of flattenTensors(out)) await t.data();
+    // A shader the GPU refused (e.g. a binding over its size limit) ran nothing: the case errored, not fast.
+    const fault = deviceFault();
+    if (fault) {
+      clearDeviceError();
+      throw new Error(`the GPU ${fault.kind === 'lost' ? 'device was lost' : 'refused the work'}: ${fault.message}`);
+    }
   };
   return {
     name: active.name,
     device: active.device,
+    peakFlopsPerSecond: active.peakFlopsPerSecond,
     clock: cpuTimed.has(active.name) && !threaded ? 'cpu' : 'wall',
     ...(asynchronous.has(active.name) ? { settle } : {}),
   };

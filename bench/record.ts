@@ -27,6 +27,7 @@ const recordSchema = z.object({
   schemaVersion: z.literal(kernelRecordSchemaVersion),
   backend: z.string(),
   device: z.string(),
+  peakFlopsPerSecond: z.number().nullable().optional(),
   mbenchVersion: z.string(),
   gitCommit: z.string().nullable(),
   createdAt: z.string(),

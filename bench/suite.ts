@@ -30,6 +30,7 @@ export async function measureKernels(
     schemaVersion: kernelRecordSchemaVersion,
     backend: backend.name,
     device: backend.device,
+    peakFlopsPerSecond: backend.peakFlopsPerSecond,
     mbenchVersion,
     gitCommit: gitCommit(),
     createdAt: new Date().toISOString(),

@@ -57,6 +57,8 @@ export interface KernelRecord {
   backend: string;
   /** CPU model, core count and platform (or the accelerator, for GPU backends). */
   device: string;
+  /** The device's estimated float32 peak FLOP/s; null: unknown (GPUs, unless MBENCH_PEAK_GFLOPS). Absent in older records. */
+  peakFlopsPerSecond?: number | null;
   mbenchVersion: string;
   gitCommit: string | null;
   createdAt: string;

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { devicePeak, probeBackends } from '../engine/backends.js';
+import { devicePeak, probeBackends, TFJS_NODE_GPU_CAVEAT } from '../engine/backends.js';
 import { deviceInfo } from '../engine/device.js';
 import { handler } from './common.js';
 
@@ -14,9 +14,12 @@ export const command: CommandModule<object, Args> = {
     y
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' })
       .epilogue(
-        'wasm is the default and works offline. tensorflow needs @tensorflow/tfjs-node(-gpu), webgpu needs webgpu + ' +
-          '@tensorflow/tfjs-backend-webgpu (all optional). Peaks are estimates (cores × clock × SIMD FLOPs/cycle); set ' +
-          'MBENCH_PEAK_GFLOPS to override. Everything runs in float32: tfjs has no bf16 or low-precision LayerNorm.',
+        'auto (native when built, else wasm) is the default and works offline. webgpu (Dawn for Node, installed by npm ' +
+          'install as an optional dependency) runs on a GPU through Vulkan, Metal or D3D12; with no GPU it falls back to ' +
+          "Mesa's software renderer (apt: libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri), with a notice; " +
+          'MBENCH_WEBGPU_ADAPTER=software|hardware forces one. tensorflow needs @tensorflow/tfjs-node(-gpu), which npm ' +
+          `install does not fetch: ${TFJS_NODE_GPU_CAVEAT}. native measures its peak (FMA chains on its threads); other CPU peaks are estimates (cores × clock × SIMD FLOPs/cycle); GPU ` +
+          'peaks are unknown: set MBENCH_PEAK_GFLOPS. Everything runs in float32: tfjs has no bf16 or low-precision LayerNorm.',
       ),
   handler: handler(async (args: Args) => {
     const rows = await Promise.all((await probeBackends()).map(async (s) => ({ ...s, ...(s.available ? await devicePeak(s.name) : deviceInfo(s.name)) })));

@@ -4,12 +4,14 @@
  *   wasm        XNNPACK SIMD on all cores (src/engine/wasm-threads.ts) and mbench's own SIMD kernels
  *               on tfjs's heap (kernels/wasm-simd.ts); works offline (bundled)
  *   cpu         plain JavaScript; only for tiny tests (bundled)
- *   tensorflow  libtensorflow through @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node (user-installed)
- *   webgpu      @tensorflow/tfjs-backend-webgpu on Dawn for Node (the `webgpu` package) (user-installed)
+ *   webgpu      @tensorflow/tfjs-backend-webgpu on Dawn for Node (the `webgpu` package): any GPU with Vulkan,
+ *               Metal or D3D12, or Mesa's software renderer (./webgpu.ts); optionalDependencies, installed
+ *               by `npm install`
+ *   tensorflow  libtensorflow through @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node (user-installed:
+ *               optional peerDependencies, which `npm install` never fetches)
  *   native      mbench's own native addon backend (src/engine/native), when built
- * The optional packages are optional peerDependencies: `npm install` never fetches them. Asking for a backend
- * whose package is missing is a UserError naming what to install. Every backend computes in float32 (tfjs
- * has no bf16), so recipes that use bf16 on GPUs run in full precision here.
+ * Asking for a backend whose package is missing is a UserError naming what to install. Every backend computes in
+ * float32 (tfjs has no bf16), so recipes that use bf16 on GPUs run in full precision here.
  */
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -21,6 +23,8 @@ import { registerAllGradients } from './gradients.js';
 import { wasmAdamW, wasmSumSquares } from '../../kernels/wasm-adamw.js';
 import { deviceInfo, type DeviceInfo } from './device.js';
 import { prepareWasmThreads, wasmThreadCount, wasmThreads } from './wasm-threads.js';
+import { importOptional } from './optional-import.js';
+import { openWebGpu, webgpuAdapter, type WebGpuAdapterFacts } from './webgpu.js';
 
 import { AUTO_BACKEND, BACKEND_CHOICES, BACKEND_NAMES, DEFAULT_BACKEND, type BackendName } from './backend-names.js';
 
@@ -33,26 +37,25 @@ const INSTALL: Record<BackendName, string> = {
   wasm: '@tensorflow/tfjs-backend-wasm (a dependency: run npm install)',
   cpu: '@tensorflow/tfjs-backend-cpu (a dependency: run npm install)',
   tensorflow: `npm install @tensorflow/tfjs-node@${TFJS_VERSION} (or @tensorflow/tfjs-node-gpu@${TFJS_VERSION} with CUDA)`,
-  webgpu: `npm install webgpu @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}`,
+  webgpu: `npm install (webgpu and @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION} are optional dependencies; an install that skipped them: npm install --save-optional --save-exact webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION})`,
   native: 'build the native addon (see src/engine/native)',
 };
+
+/**
+ * Why tfjs-node-gpu is no GPU path for most users (README "Backends" says the same): its install script downloads
+ * libtensorflow 2.9.1 from storage.googleapis.com, and that build links CUDA 11.2 / cuDNN 8.1.
+ */
+export const TFJS_NODE_GPU_CAVEAT =
+  'tfjs-node-gpu downloads libtensorflow 2.9.1 when it installs (impossible offline) and needs CUDA 11.2 with cuDNN 8.1, ' +
+  "which current GPUs' drivers do not pair with: for a GPU, use webgpu";
 
 export interface BackendStatus {
   name: BackendName;
   available: boolean;
   /** Why it is (not) available: the package found, or what to install. */
   detail: string;
-}
-
-/** Imports a module by a computed name, so TypeScript does not need it installed. */
-async function importOptional(specifier: string): Promise<Record<string, unknown> | null> {
-  try {
-    return (await import(specifier)) as Record<string, unknown>;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return null;
-    throw new UserError(`${specifier} is installed but failed to load: ${(err as Error).message}`);
-  }
+  /** webgpu: the adapter it opened (name, Dawn's API, software or not). */
+  adapter?: WebGpuAdapterFacts;
 }
 
 // Beside this file with its own extension: .ts from the sources (under tsx), .js compiled (dist/).
@@ -78,19 +81,17 @@ async function load(name: BackendName): Promise<BackendStatus> {
           return missing(`${pkg} loaded a different @tensorflow/tfjs-core; install version ${TFJS_VERSION} so npm shares one`);
         return ok(`${pkg} (libtensorflow)`);
       }
-      return missing(`not installed: ${INSTALL.tensorflow}`);
+      return missing(`not installed: ${INSTALL.tensorflow}. ${TFJS_NODE_GPU_CAVEAT}`);
     }
     case 'webgpu': {
-      if (tf.findBackendFactory('webgpu')) return ok('@tensorflow/tfjs-backend-webgpu on Dawn');
-      const dawn = await importOptional('webgpu');
-      if (dawn === null) return missing(`not installed: ${INSTALL.webgpu}`);
-      const g = globalThis as { navigator?: { gpu?: unknown } };
-      if (!g.navigator?.gpu) {
-        Object.assign(globalThis, dawn['globals'] as object);
-        g.navigator = { ...(g.navigator ?? {}), gpu: (dawn['create'] as (flags: string[]) => unknown)([]) };
+      try {
+        const gpu = await openWebGpu(INSTALL.webgpu);
+        const detail = `@tensorflow/tfjs-backend-webgpu ${TFJS_VERSION} on Dawn (webgpu): adapter ${gpu.name}, ${gpu.api}, ${gpu.software ? 'software device' : 'GPU'}`;
+        return { ...ok(detail), adapter: gpu };
+      } catch (err) {
+        if (err instanceof UserError) return missing(err.message); // not installed, or no adapter: the message says which
+        throw err;
       }
-      if ((await importOptional('@tensorflow/tfjs-backend-webgpu')) === null) return missing(`not installed: ${INSTALL.webgpu}`);
-      return ok('@tensorflow/tfjs-backend-webgpu on Dawn (webgpu)');
     }
     case 'native': {
       if (tf.findBackendFactory('native')) return ok('mbench native addon');
@@ -155,7 +156,7 @@ export async function resolveAuto(probe: (name: BackendName) => Promise<BackendS
  * its own (FMA chains on its threads, 0.1 s once per process) unless MBENCH_PEAK_GFLOPS is set.
  */
 export async function devicePeak(backend: BackendName): Promise<DeviceInfo> {
-  const info = deviceInfo(backend);
+  const info = deviceInfo(backend, gpuName(backend));
   if (backend !== 'native' || info.peakSource === 'env MBENCH_PEAK_GFLOPS' || !existsSync(nativeIndex)) return info;
   const mod = await importOptional(nativeIndex);
   const measure = mod?.['measuredPeakFlops'];
@@ -188,4 +189,10 @@ export async function useBackend(name: string = DEFAULT_BACKEND): Promise<Active
   if (backend === 'cpu' || backend === 'native') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
   if (backend === 'wasm') registerFusedClipping('wasm', wasmAdamW, wasmSumSquares);
   return { name: backend, requested: chosen, reason: auto?.why ?? null, ...(await devicePeak(backend)) };
+}
+
+/** The GPU a backend computes on, as the run records should name it (webgpu: the adapter, its API, software or not). */
+export function gpuName(backend: BackendName): string | undefined {
+  const gpu = backend === 'webgpu' ? webgpuAdapter() : null;
+  return gpu ? `${gpu.name} (webgpu, ${gpu.api}${gpu.software ? ', software' : ''})` : undefined;
 }

@@ -155,7 +155,7 @@ export class Encoder implements MlmModel {
     return trainingFlops(this.config, stepShape(batch));
   }
 
-  exportWeights(): NamedWeights {
+  exportWeights(): Promise<NamedWeights> {
     return this.store.exportWeights();
   }
 

@@ -6,7 +6,7 @@
  *   const { value, grads } = tf.variableGrads(() => model.mlmLoss(batch, stepSeed).loss,
  *                                             model.weights.map((w) => w.variable));
  *   const head = new ClassifierHead(config.hidden, numLabels, seed); // fine-tuning head on [CLS]
- *   model.importWeights(model.exportWeights());                      // checkpoints
+ *   model.importWeights(await model.exportWeights());                // checkpoints
  *
  * float32 only: tfjs has no bf16 and no low-precision LayerNorm (MosaicBERT's GPU tricks), so every recipe
  * runs in full precision here.

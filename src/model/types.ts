@@ -92,7 +92,8 @@ export interface MlmModel {
   mlmLoss(batch: MlmBatch, dropoutSeed: number | null): MlmOutput;
   /** Analytical training FLOPs (forward + backward) of one step on `batch` (src/model/flops.ts). */
   trainFlops(batch: MlmBatch): number;
-  exportWeights(): NamedWeights;
+  /** Copies of every weight, read with data() (webgpu has no synchronous read under Node). */
+  exportWeights(): Promise<NamedWeights>;
   /** Replaces every weight; throws a UserError naming `source` on a missing, extra or mis-shaped weight. */
   importWeights(weights: NamedWeights, source?: string): void;
   dispose(): void;

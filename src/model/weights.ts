@@ -37,11 +37,12 @@ export class WeightStore {
     return this.weights.reduce((n, w) => n + w.variable.size, 0);
   }
 
-  exportWeights(): NamedWeights {
+  /** Copies of every weight, read with data(): webgpu has no synchronous read under Node. */
+  async exportWeights(): Promise<NamedWeights> {
     const values = new Map<string, Float32Array>();
     const shapes = new Map<string, number[]>();
     for (const { name, variable } of this.weights) {
-      values.set(name, variable.dataSync() as Float32Array);
+      values.set(name, Float32Array.from((await variable.data()) as Float32Array));
       shapes.set(name, [...variable.shape]);
     }
     return { values, shapes };

@@ -4,6 +4,7 @@
  * min(1, maxNorm / (‖g‖₂ + 1e-6)), where ‖g‖₂ is the norm of all gradients concatenated. MosaicBERT clips at 1.0.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { addMany } from '../../kernels/add-many.js';
 
 /** The 1e-6 torch adds to the norm so a zero gradient does not divide by zero. */
 export const CLIP_EPSILON = 1e-6;
@@ -17,7 +18,7 @@ export function clipCoefficient(globalNorm: number, maxNorm: number): number {
 export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
   return tf.tidy(() => {
     const sums = grads.map((g) => tf.sum(tf.square(g)));
-    return tf.sqrt(sums.length === 1 ? sums[0]! : tf.addN(sums)) as tf.Scalar;
+    return tf.sqrt(addMany(sums)) as tf.Scalar; // in chunks: one AddN of ~40 inputs is invalid on WebGPU compat devices
   });
 }
 

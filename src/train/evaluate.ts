@@ -30,14 +30,22 @@ export interface EvaluationSplit {
   ranks?: Collective;
 }
 
-export function evaluateMlm(model: TrainableMlm, source: PretrainSource, seed: number, batchSize: number, seqLen: number, maxBatches: number, split: EvaluationSplit = {}): MlmEvaluation {
+export async function evaluateMlm(
+  model: TrainableMlm,
+  source: PretrainSource,
+  seed: number,
+  batchSize: number,
+  seqLen: number,
+  maxBatches: number,
+  split: EvaluationSplit = {},
+): Promise<MlmEvaluation> {
   const chunk = split.chunk ?? batchSize;
   const ranks = split.ranks ?? SINGLE_PROCESS;
   const batches = source.evalBatches(batchSize, seqLen, maxBatches);
   // [Σ loss·masked, Σ correct, Σ masked] in float64 here; float32 only on the way through the reduction.
   const sums: [number, number, number] = [0, 0, 0];
   let c = 0;
-  batches.forEach((b, i) => {
+  for (const [i, b] of batches.entries()) {
     const m = maskTokens(b.inputIds, b.attentionMask, EVAL_MASK_RATIO, source.tokenizer.special, source.tokenizer.vocabSize, streamFor(seed, 'eval-mask', i));
     for (let first = 0; first < batchSize; first += chunk, c++) {
       if (c % ranks.size !== ranks.rank) continue;
@@ -45,15 +53,17 @@ export function evaluateMlm(model: TrainableMlm, source: PretrainSource, seed: n
       const part: MlmBatch = { batchSize: (to - from) / seqLen, seqLen, inputIds: m.inputIds.subarray(from, to), attentionMask: b.attentionMask.subarray(from, to), labels: m.labels.subarray(from, to) };
       const n = maskedCount(part);
       if (n === 0) continue;
-      const [loss, right] = tf.tidy(() => {
+      // [loss, correct] in one tensor: one read-back per chunk (asynchronous: webgpu has no synchronous read).
+      const both = tf.tidy(() => {
         const out = model.mlmLoss(part, null);
-        return [out.loss.dataSync()[0]!, out.correct.dataSync()[0]!];
+        return tf.stack([out.loss, out.correct]);
       });
-      sums[0] += loss * n;
-      sums[1] += right;
+      const [loss, right] = await both.data().finally(() => both.dispose());
+      sums[0] += loss! * n;
+      sums[1] += right!;
       sums[2] += n;
     }
-  });
+  }
   if (ranks.size > 1) {
     const buffer = Float32Array.from(sums);
     ranks.allreduceSum(buffer);

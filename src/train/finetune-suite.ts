@@ -98,7 +98,7 @@ export async function finetuneSuite(model: PretrainedModel, o: SuiteOptions): Pr
     const data = encodeTask(task, model.tokenizer);
     if (o.method === 'probe') {
       const t0 = performance.now();
-      const metrics = probeTask(model.config, model.weights, data, model.tokenizer.special.pad, o.seeds?.[0] ?? 1);
+      const metrics = await probeTask(model.config, model.weights, data, model.tokenizer.special.pad, o.seeds?.[0] ?? 1);
       results[task.spec.name] = taskResult(task.spec, Object.keys(task.dev).length, [metrics]);
       o.log?.(`  ${task.spec.name} probe: ${fmtMetrics(metrics)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       continue;

@@ -17,6 +17,8 @@ import { ClassifierHead, classificationLoss, classifierLogits, regressionLoss } 
 import { bestOfHistory, type EvalPoint } from './finetune-results.js';
 import { AdamWOptimizer } from './optimizer.js';
 import { lrMultiplier } from './schedule.js';
+import { deviceFault } from '../engine/webgpu.js';
+import { UserError } from '../errors.js';
 
 export const FINETUNE_WARMUP_FRACTION = 0.06;
 /** No gradient clipping in MosaicBERT's GLUE jobs; a huge norm disables it. */
@@ -69,7 +71,7 @@ export async function finetuneSeed(o: SeedRunOptions): Promise<SeedRunResult> {
   const totalSteps = stepsPerEpoch * epochs;
   const evalEvery = Math.max(1, Math.floor(stepsPerEpoch / h.evalsPerEpoch));
   const history: EvalPoint[] = [];
-  const evaluate = (step: number) => history.push({ step, metrics: evaluateTask(o.data, (b) => classifierLogits(encoder, head, b, null), o.pad, h.maxSeqLen) });
+  const evaluate = async (step: number) => history.push({ step, metrics: await evaluateTask(o.data, (b) => classifierLogits(encoder, head, b, null), o.pad, h.maxSeqLen) });
   try {
     let step = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -84,10 +86,14 @@ export async function finetuneSeed(o: SeedRunOptions): Promise<SeedRunResult> {
           const logits = classifierLogits(encoder, head, b, dropoutSeed);
           return spec.kind === 'regression' ? regressionLoss(logits, b.labels) : classificationLoss(logits, Int32Array.from(b.labels));
         };
-        const { loss } = optimizer.step(lossFn, step, lr, h.lr);
+        const { loss } = await optimizer.step(lossFn, step, lr, h.lr);
+        stopOnDeviceFault(`fine-tuning ${spec.name} (seed ${o.seed}) at step ${step}`);
         if (!Number.isFinite(loss)) throw new Error(`fine-tuning ${spec.name} (seed ${o.seed}) diverged at step ${step}: loss ${loss}`);
         o.onStep?.(step, totalSteps, loss);
-        if (step % evalEvery === 0 || step === totalSteps) evaluate(step);
+        if (step % evalEvery === 0 || step === totalSteps) {
+          await evaluate(step);
+          stopOnDeviceFault(`evaluating ${spec.name} (seed ${o.seed}) at step ${step}`);
+        }
         await new Promise((r) => setImmediate(r)); // let progress output and signals through
       }
     }
@@ -97,7 +103,7 @@ export async function finetuneSeed(o: SeedRunOptions): Promise<SeedRunResult> {
       history,
       steps: totalSteps,
       wallSeconds: (performance.now() - started) / 1000,
-      finalWeights: o.keepWeights ? encoder.exportWeights() : null,
+      finalWeights: o.keepWeights ? await encoder.exportWeights() : null,
     };
   } finally {
     optimizer.dispose();
@@ -106,20 +112,27 @@ export async function finetuneSeed(o: SeedRunOptions): Promise<SeedRunResult> {
   }
 }
 
+/** A lost GPU, or one that refused a shader (its outputs read as zeros), ends fine-tuning: its scores would be wrong. */
+function stopOnDeviceFault(where: string): void {
+  const fault = deviceFault();
+  if (fault) throw new UserError(`${where}: the GPU ${fault.kind === 'lost' ? 'device was lost' : 'refused work'} (${fault.message}); run it again (a smaller batch fits a device's size limit)`, 1);
+}
+
 /** Predictions on every dev split (argmax, or the score for regression) and the task's metrics. */
-export function evaluateTask(
+export async function evaluateTask(
   data: EncodedTask,
   forward: (b: ReturnType<typeof makeBatch>) => tf.Tensor2D,
   pad: number,
   maxSeqLen: number,
-): Record<string, number> {
+): Promise<Record<string, number>> {
   const predictions: Record<string, number[]> = {};
   for (const [split, examples] of Object.entries(data.dev)) {
     const preds: number[] = [];
     for (let start = 0; start < examples.length; start += EVAL_BATCH) {
       const idx = Array.from({ length: Math.min(EVAL_BATCH, examples.length - start) }, (_, i) => start + i);
       const b = makeBatch(examples, idx, pad, maxSeqLen);
-      const out = tf.tidy(() => forward(b).dataSync() as Float32Array);
+      const logits = tf.tidy(() => forward(b));
+      const out = (await logits.data().finally(() => logits.dispose())) as Float32Array;
       const width = out.length / b.batchSize;
       for (let r = 0; r < b.batchSize; r++) preds.push(data.task.spec.kind === 'regression' ? out[r]! : argmax(out, r * width, width));
     }

@@ -9,6 +9,9 @@
  * tfjs ops already beat the host loop (median 174 vs 272 CPU ms per step); the fused SIMD update takes 34 ms
  * against those ops' 98 (wall, one run: scripts in docs/wasm.md). 'host' stays for backends where elementwise
  * ops are slow.
+ *
+ * Every read-back (loss, norm, the host placement's gradients, checkpoint arrays) is `await t.data()`: webgpu has
+ * no synchronous read under Node, and on the CPU backends data() costs a resolved promise more than dataSync.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adamwApply, adamwHostStep, fusedSumSquares, isDecayed, zeroMoments, type AdamWConfig, type Moments } from '../../kernels/adamw.js';
@@ -55,6 +58,15 @@ export interface AccumulatedStep extends StepResult {
   communicationSeconds: number;
 }
 
+/**
+ * A step applied but not yet read back: the loss and the norm are still device scalars (the norm is a number
+ * where the backend's fused clipping computed it on the host). The caller owns and disposes the tensors.
+ */
+export interface PendingStep {
+  loss: tf.Scalar;
+  gradNorm: tf.Scalar | number;
+}
+
 interface HostMoments {
   m: Float32Array;
   v: Float32Array;
@@ -78,11 +90,32 @@ export class AdamWOptimizer {
 
   /**
    * Computes the gradients of `lossFn` with respect to every weight, clips them to `clipNorm`, and applies one
-   * AdamW update with learning rate `lr`. `t` is the 1-based step number (for bias correction).
+   * AdamW update with learning rate `lr`. `t` is the 1-based step number (for bias correction). The loss and
+   * norm are read with `data()`, which every backend has (webgpu has no synchronous read under Node).
    */
-  step(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): StepResult {
-    const { loss, gradNorm } = this.stepAccumulated([{ loss: lossFn, weight: 1 }], t, lr, peakLr);
+  async step(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): Promise<StepResult> {
+    const { loss, gradNorm } = await this.stepAccumulated([{ loss: lossFn, weight: 1 }], t, lr, peakLr);
     return { loss, gradNorm };
+  }
+
+  /**
+   * `step` without the read-back, for the device placement: everything stays queued on the device (what a GPU
+   * wants between reads). The kernel benchmark times this.
+   */
+  update(lossFn: () => tf.Scalar, t: number, lr: number, peakLr: number): PendingStep {
+    if (this.placement === 'host') throw new Error("AdamWOptimizer.update: the 'host' placement reads gradients back; use step()");
+    const vars = this.weights.map((w) => w.variable);
+    const { value, grads } = tf.variableGrads(lossFn, vars);
+    try {
+      // Weights that did not take part in the loss get no gradient and no update (as torch skips grad=None).
+      const present = vars.map((v) => grads[v.name] ?? null);
+      return { loss: value, gradNorm: this.deviceUpdate(present, t, lr, peakLr) };
+    } catch (err) {
+      value.dispose();
+      throw err;
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
   }
 
   /**
@@ -90,7 +123,7 @@ export class AdamWOptimizer {
    * and summed, then — with `reduction` — summed over the ranks, then clipped and applied once. A part of weight 1
    * is differentiated as it is, so a step of one part computes exactly what `step` always did.
    */
-  stepAccumulated(parts: readonly LossPart[], t: number, lr: number, peakLr: number, reduction?: StepReduction): AccumulatedStep {
+  async stepAccumulated(parts: readonly LossPart[], t: number, lr: number, peakLr: number, reduction?: StepReduction): Promise<AccumulatedStep> {
     const vars = this.weights.map((w) => w.variable);
     // Weights that did not take part in the loss get no gradient and no update (as torch skips grad=None).
     let present: Array<tf.Tensor | null> = vars.map(() => null);
@@ -99,27 +132,27 @@ export class AdamWOptimizer {
       for (const part of parts) {
         const weighted = part.weight === 1 ? part.loss : () => tf.mul(part.loss(), part.weight) as tf.Scalar;
         const { value, grads } = tf.variableGrads(weighted, vars);
-        loss += value.dataSync()[0]!;
-        value.dispose();
+        loss += (await value.data().finally(() => value.dispose()))[0]!;
         present = vars.map((v, i) => sumInto(present[i]!, grads[v.name] ?? null));
       }
       let extra: number[] = [];
       let communicationSeconds = 0;
       if (reduction) {
         const t0 = performance.now();
-        const reduced = reduceAcrossRanks(vars, present, loss, reduction);
+        const reduced = await reduceAcrossRanks(vars, present, loss, reduction);
         tf.dispose(present.filter((g): g is tf.Tensor => g !== null));
         ({ present, loss, extra } = reduced);
         communicationSeconds = (performance.now() - t0) / 1000;
       }
-      const gradNorm = this.placement === 'host' ? this.hostUpdate(present, t, lr, peakLr) : this.deviceUpdate(present, t, lr, peakLr);
+      const norm = this.placement === 'host' ? await this.hostUpdate(present, t, lr, peakLr) : this.deviceUpdate(present, t, lr, peakLr);
+      const gradNorm = typeof norm === 'number' ? norm : (await norm.data().finally(() => norm.dispose()))[0]!;
       return { loss, gradNorm, extra, communicationSeconds };
     } finally {
       tf.dispose(present.filter((g): g is tf.Tensor => g !== null));
     }
   }
 
-  private deviceUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): number {
+  private deviceUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): tf.Scalar | number {
     const vars = this.weights.map((w) => w.variable);
     const sumSquares = fusedSumSquares();
     if (sumSquares) {
@@ -138,37 +171,38 @@ export class AdamWOptimizer {
     present.forEach((g, i) => {
       if (g !== null) adamwApply(vars[i]!, clipped[k++]!, this.device[i]!, t, lr, peakLr, this.config);
     });
-    const gradNorm = norm.dataSync()[0]!;
-    tf.dispose([norm, ...clipped]);
-    return gradNorm;
+    tf.dispose(clipped);
+    return norm;
   }
 
-  private hostUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): number {
-    const gs = present.map((g) => (g === null ? null : (g.dataSync() as Float32Array)));
+  private async hostUpdate(present: Array<tf.Tensor | null>, t: number, lr: number, peakLr: number): Promise<number> {
+    const vars = this.weights.map((w) => w.variable);
+    const gs = await Promise.all(present.map(async (g) => (g === null ? null : ((await g.data()) as Float32Array))));
+    const params = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
     let sumSquares = 0; // float64 accumulation of ‖g‖²
     for (const g of gs) if (g) for (let i = 0; i < g.length; i++) sumSquares += g[i]! * g[i]!;
     const gradNorm = Math.sqrt(sumSquares);
     const scale = this.clipNorm > 0 && Number.isFinite(this.clipNorm) ? clipCoefficient(gradNorm, this.clipNorm) : 1;
     gs.forEach((g, i) => {
       if (!g) return;
-      const variable = this.weights[i]!.variable;
+      const variable = vars[i]!;
       const h = this.host[i]!;
-      const next = adamwHostStep(variable.dataSync() as Float32Array, g, scale, h.m, h.v, t, lr, peakLr, this.config, isDecayed(variable.shape));
+      const next = adamwHostStep(params[i]!, g, scale, h.m, h.v, t, lr, peakLr, this.config, isDecayed(variable.shape));
       tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
     });
     return gradNorm;
   }
 
-  /** Weights and moments as checkpoint arrays (copies). */
-  toArrays(): NamedArray[] {
+  /** Weights and moments as checkpoint arrays (copies), read with data() (see `step`). */
+  async toArrays(): Promise<NamedArray[]> {
     const out: NamedArray[] = [];
-    this.weights.forEach((w, i) => {
+    for (const [i, w] of this.weights.entries()) {
       const shape = [...w.variable.shape];
-      const [m, v] = this.placement === 'host' ? [this.host[i]!.m, this.host[i]!.v] : [this.device[i]!.m.dataSync(), this.device[i]!.v.dataSync()];
-      out.push({ name: w.name, kind: 'weight', shape, data: Float32Array.from(w.variable.dataSync() as Float32Array) });
+      const [m, v] = this.placement === 'host' ? [this.host[i]!.m, this.host[i]!.v] : await Promise.all([this.device[i]!.m.data(), this.device[i]!.v.data()]);
+      out.push({ name: w.name, kind: 'weight', shape, data: Float32Array.from((await w.variable.data()) as Float32Array) });
       out.push({ name: w.name, kind: 'adam.m', shape, data: Float32Array.from(m as Float32Array) });
       out.push({ name: w.name, kind: 'adam.v', shape, data: Float32Array.from(v as Float32Array) });
-    });
+    }
     return out;
   }
 
@@ -216,7 +250,12 @@ function sumInto(a: tf.Tensor | null, b: tf.Tensor | null): tf.Tensor | null {
  * A weight absent on this rank contributes zeros and flag 0; it gets a gradient when any rank had one, so every
  * rank updates the same weights with the same numbers.
  */
-function reduceAcrossRanks(vars: readonly tf.Variable[], grads: ReadonlyArray<tf.Tensor | null>, loss: number, r: StepReduction): { present: Array<tf.Tensor | null>; loss: number; extra: number[] } {
+async function reduceAcrossRanks(
+  vars: readonly tf.Variable[],
+  grads: ReadonlyArray<tf.Tensor | null>,
+  loss: number,
+  r: StepReduction,
+): Promise<{ present: Array<tf.Tensor | null>; loss: number; extra: number[] }> {
   const offsets: number[] = [];
   let total = 0;
   for (const v of vars) {
@@ -225,11 +264,11 @@ function reduceAcrossRanks(vars: readonly tf.Variable[], grads: ReadonlyArray<tf
   }
   const extra = r.extra ?? [];
   const flat = new Float32Array(total + vars.length + 1 + extra.length);
-  grads.forEach((g, i) => {
-    if (g === null) return;
-    flat.set(g.dataSync() as Float32Array, offsets[i]);
+  for (const [i, g] of grads.entries()) {
+    if (g === null) continue;
+    flat.set((await g.data()) as Float32Array, offsets[i]);
     flat[total + i] = 1;
-  });
+  }
   flat[total + vars.length] = loss;
   extra.forEach((x, i) => (flat[total + vars.length + 1 + i] = x));
   r.allreduceSum(flat);

@@ -24,12 +24,13 @@ import { checkpointsDir, metricsPath } from '../results/store.js';
 import { UserError } from '../errors.js';
 import { mbenchVersion } from '../version.js';
 import { DEFAULT_ADAMW, type AdamWConfig } from '../../kernels/adamw.js';
-import { pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgress } from './checkpoint.js';
+import { listCheckpoints, pruneCheckpoints, writeCheckpoint, type CheckpointHeader, type RunProgress } from './checkpoint.js';
 import { durationFraction, durationSeconds, durationSteps, isWallClock, parseDuration, parseRunDuration, type Duration } from './duration.js';
 import { evaluateMlm } from './evaluate.js';
 import { registerAllGradients } from '../engine/gradients.js';
 import { SINGLE_PROCESS, type Collective } from '../engine/collectives.js';
 import { batchSplit, maskedCount, microbatchesOf } from './batch-split.js';
+import { clearDeviceError, deviceFault } from '../engine/webgpu.js';
 import { maskTokens } from '../data/masking.js';
 import { AdamWOptimizer, DEFAULT_PLACEMENT, type OptimizerPlacement } from './optimizer.js';
 import { findResumePoint, trimMetrics } from './resume.js';
@@ -152,6 +153,7 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
 
   // 2. Build the model and optimizer; restore them from the checkpoint.
   await registerAllGradients();
+  clearDeviceError(); // a device error of earlier work in this process is not this run's
   const model = o.createModel(o.model, o.seed);
   const optimizer = new AdamWOptimizer(model.weights, adamw, o.clipNorm, o.optimizerPlacement ?? DEFAULT_PLACEMENT);
   try {
@@ -193,17 +195,21 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
      * coming batch, its gradients thrown away: nothing the run computes changes (masks and dropout are keyed
      * on seed and step, not drawn from a stream), and the time goes to progress.setupSeconds.
      */
-    function warmUp(): void {
+    async function warmUp(): Promise<void> {
       const t0 = performance.now();
       const batch = stepBatch().parts[0]!;
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => model.mlmLoss(batch, seedFor(o.seed, 'dropout', step)).loss, model.weights.map((w) => w.variable));
-        value.dataSync();
-        for (const g of Object.values(grads)) g.dataSync();
-      });
+      const { value, grads } = tf.variableGrads(() => model.mlmLoss(batch, seedFor(o.seed, 'dropout', step)).loss, model.weights.map((w) => w.variable));
+      const outputs = [value, ...Object.values(grads)];
+      try {
+        for (const t of outputs) await t.data(); // wait for the work (a GPU queues it), as a step does
+      } catch (err) {
+        throw deviceError(step + 1, err);
+      } finally {
+        tf.dispose(outputs);
+      }
       progress = { ...progress, setupSeconds: (progress.setupSeconds ?? 0) + (performance.now() - t0) / 1000 };
     }
-    if (!done()) warmUp();
+    if (!done()) await warmUp();
     let stopAsked = false;
     while (!done()) {
       const t0 = performance.now();
@@ -216,12 +222,16 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       const totalMasked = parts.length === 1 && parts[0] === batch ? null : maskedCount(batch);
       const lossParts = parts.map((p) => ({ loss: () => model.mlmLoss(p, dropoutSeed).loss, weight: totalMasked === null ? 1 : maskedCount(p) / totalMasked }));
       const reduction = ranks.size === 1 ? undefined : { allreduceSum: (b: Float32Array) => ranks.allreduceSum(b), extra: [hooks.signal?.aborted ? 1 : 0, writer ? progress.trainSeconds : 0] };
-      const { loss, gradNorm, extra, communicationSeconds } = optimizer.stepAccumulated(lossParts, step + 1, lr, o.peakLr, reduction);
+      const { loss, gradNorm, extra, communicationSeconds } = await optimizer.stepAccumulated(lossParts, step + 1, lr, o.peakLr, reduction).catch((err: unknown) => {
+        throw deviceError(step + 1, err);
+      });
       if (reduction) {
         stopAsked = extra[0]! > 0;
         agreedSeconds = extra[1]!;
       }
       const seconds = (performance.now() - t0) / 1000;
+      // A lost device, or one that refused a shader, still hands back numbers (zeros): the step is not taken.
+      if (deviceFault() !== null) throw deviceError(step + 1);
       if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1} (loss ${loss}); try a lower --lr`);
       const realTokens = raw.attentionMask.reduce((n, m) => n + m, 0);
       const stepFlops = model.trainFlops?.(batch) ?? approximateTrainFlops(params, realTokens);
@@ -243,26 +253,44 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       });
       hooks.onProgress?.({ step, totalSteps, loss, lr, tokensPerSecond: tps, trainSeconds: progress.trainSeconds, budgetSeconds, etaSeconds: eta() });
       const last = done();
-      if (!last && fullEvalSteps.has(step)) runEval('full');
-      else if (!last && o.evalEvery > 0 && step % o.evalEvery === 0) runEval('periodic');
+      if (!last && fullEvalSteps.has(step)) await runEval('full');
+      else if (!last && o.evalEvery > 0 && step % o.evalEvery === 0) await runEval('periodic');
       // Let signal and disconnect handlers run (a step is synchronous tfjs work): without this turn of the event
       // loop a Ctrl-C, a SIGTERM or the death of the sweep would only be seen after the last step.
       if (hooks.signal) await yieldToEventLoop();
       // One process stops when its signal fires; ranks stop together, at the step whose reduction carried a request.
       if (ranks.size === 1 ? hooks.signal?.aborted : stopAsked) {
-        checkpoint(false);
+        await checkpoint(false);
         // 128 + the signal's number, as a shell reports it: 130 for SIGINT (and a vanished parent), 143 for SIGTERM
         const code = hooks.signal?.reason === 'SIGTERM' ? 143 : 130;
         throw new UserError(`interrupted at step ${step}; the checkpoint in ${ckptDir} resumes it when the same command is run again`, code);
       }
-      if (!last && o.checkpointEvery > 0 && step % o.checkpointEvery === 0) checkpoint(false);
+      if (!last && o.checkpointEvery > 0 && step % o.checkpointEvery === 0) await checkpoint(false);
     }
 
     // 4. Final evaluation and checkpoint.
-    runEval('full');
-    checkpoint(true);
+    await runEval('full');
+    await checkpoint(true);
     return result();
 
+    /**
+     * The error to stop with when the device failed (webgpu: ../engine/webgpu.ts): a UserError saying what
+     * happened and where a rerun resumes; else `cause` itself (any other failure).
+     */
+    function deviceError(atStep: number, cause?: unknown): unknown {
+      const fault = deviceFault();
+      if (fault === null) return cause ?? new Error('deviceError called with no device fault');
+      const last = listCheckpoints(ckptDir).at(-1);
+      const from = last ? `its last checkpoint, ${last.path} (step ${last.step})` : 'the start (no checkpoint was written yet)';
+      if (fault.kind === 'lost') {
+        return new UserError(`the GPU device was lost at step ${atStep} (${fault.message}); nothing since the last checkpoint was kept. Run the same command (or the sweep) again: it resumes from ${from}`, 1);
+      }
+      return new UserError(
+        `the GPU refused work at step ${atStep}: ${fault.message}. Its results would be wrong, so the run stopped and kept nothing since ${from}. ` +
+          'A binding larger than the maximum storage buffer binding size means a tensor (often the MLM logits, masked tokens × vocabulary × 4 bytes) exceeds this device: use a smaller batchSize or seqLen',
+        1,
+      );
+    }
     function eta(): number | null {
       const steps = step - sessionStart.step;
       if (budgetSeconds !== null) return Math.max(0, budgetSeconds - progress.trainSeconds);
@@ -272,11 +300,14 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
     function log(r: MetricsRecord): void {
       if (writer) appendJsonLine(metricsFile, r);
     }
-    function runEval(set: 'full' | 'periodic'): void {
+    async function runEval(set: 'full' | 'periodic'): Promise<void> {
       if (o.evalBatches <= 0) return;
       const batches = set === 'full' ? Math.max(o.evalBatches, Math.ceil(o.fullEvalSamples / o.batchSize)) : o.evalBatches;
       const t0 = performance.now();
-      const e = evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, batches, { chunk: split.microbatch, ranks });
+      const e = await evaluateMlm(model, o.source, o.seed, o.batchSize, o.seqLen, batches, { chunk: split.microbatch, ranks }).catch((err: unknown) => {
+        throw deviceError(step, err);
+      });
+      if (deviceFault() !== null) throw deviceError(step);
       if (e.maskedTokens === 0) return; // no held-out batch of this size: leave evalLoss null rather than NaN
       progress = { ...progress, evalLoss: e.loss, evalAccuracy: e.accuracy };
       const accuracyStdErr = Math.sqrt((e.accuracy * (1 - e.accuracy)) / e.maskedTokens);
@@ -286,15 +317,20 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       });
       hooks.onEval?.({ step, loss: e.loss, accuracy: e.accuracy });
     }
-    function checkpoint(finished: boolean): void {
+    async function checkpoint(finished: boolean): Promise<void> {
       if (!writer) return;
+      const arrays = await optimizer.toArrays().catch((err: unknown) => {
+        throw deviceError(step, err);
+      });
+      // Arrays read from a failed device are not the weights: keep the last good checkpoint instead.
+      if (deviceFault() !== null) throw deviceError(step);
       const path = writeCheckpoint(
         ckptDir,
         {
           mbenchVersion, createdAt: new Date().toISOString(), step, totalSteps, finished, recipe: o.recipe, model: o.model,
           tokenizerId: o.source.tokenizer.id, training, seed: o.seed, rng: { scheme: 'keyed-splitmix32', seed: o.seed, step }, cursor, progress,
         },
-        optimizer.toArrays(),
+        arrays,
       );
       pruneCheckpoints(ckptDir, o.keepCheckpoints);
       hooks.onCheckpoint?.(path, step);

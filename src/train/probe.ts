@@ -26,7 +26,7 @@ export const PROBE_ITERATIONS = 300;
 const FEATURE_BATCH = 64;
 
 /** [n, 2H] features of `examples` (row-major), computed without dropout. */
-export function probeFeatures(encoder: Encoder, examples: readonly EncodedExample[], pad: number, maxSeqLen: number): { values: Float64Array; dim: number } {
+export async function probeFeatures(encoder: Encoder, examples: readonly EncodedExample[], pad: number, maxSeqLen: number): Promise<{ values: Float64Array; dim: number }> {
   let values: Float64Array | null = null;
   let dim = 0;
   for (let start = 0; start < examples.length; start += FEATURE_BATCH) {
@@ -40,9 +40,8 @@ export function probeFeatures(encoder: Encoder, examples: readonly EncodedExampl
       rowOf = enc.layout.rowOf;
       return enc.hidden;
     });
-    const hidden = states.dataSync() as Float32Array;
     const h = states.shape[1];
-    states.dispose();
+    const hidden = (await states.data().finally(() => states.dispose())) as Float32Array;
     if (values === null) {
       dim = 2 * h;
       values = new Float64Array(examples.length * dim);
@@ -188,20 +187,20 @@ function softmaxMinusOneHot(z: Float64Array, label: number): void {
  * of `initSeed` when there are none), a linear model fit on the training split, the task's metrics on its dev
  * splits.
  */
-export function probeTask(config: ModelConfig, weights: NamedWeights | null, data: EncodedTask, pad: number, initSeed: number): Record<string, number> {
+export async function probeTask(config: ModelConfig, weights: NamedWeights | null, data: EncodedTask, pad: number, initSeed: number): Promise<Record<string, number>> {
   const { spec } = data.task;
   const encoder = createEncoder(config, initSeed);
   try {
     if (weights) encoder.importWeights(weights, 'the pretrained weights');
     const max = spec.hyper.maxSeqLen;
-    const train = probeFeatures(encoder, data.train, pad, max);
+    const train = await probeFeatures(encoder, data.train, pad, max);
     const n = data.train.length;
     const s = fitStandardiser(train.values, n, train.dim);
     const regression = spec.kind === 'regression';
     const fit = fitLinear(standardise(train.values, n, train.dim, s), data.train.map((e) => e.label), n, train.dim, regression ? 1 : spec.numLabels, regression);
     const predictions: Record<string, number[]> = {};
     for (const [split, examples] of Object.entries(data.dev)) {
-      const f = probeFeatures(encoder, examples, pad, max);
+      const f = await probeFeatures(encoder, examples, pad, max);
       predictions[split] = predictLinear(fit, standardise(f.values, examples.length, f.dim, s), examples.length, regression);
     }
     return scoreTask(spec, data.task.dev, predictions);

@@ -35,15 +35,16 @@ export function randomisedEncoder(config: ModelConfig, seed: number): Encoder {
   const model = createEncoder(config, seed);
   const rng = new Rng(seed * 7919 + 13);
   const u = () => 2 * rng.next() - 1;
-  const exported = model.exportWeights();
-  for (const [name, values] of exported.values) {
-    const fresh = new Float32Array(values.length);
+  const exported = { values: new Map<string, Float32Array>(), shapes: new Map<string, number[]>() };
+  for (const { name, variable } of model.weights) {
+    const fresh = new Float32Array(variable.size);
     for (let i = 0; i < fresh.length; i++) {
       if (name.endsWith('.gamma')) fresh[i] = 1 + 0.3 * u();
       else if (name.endsWith('.beta') || name.endsWith('.b') || name === 'mlm.bias') fresh[i] = 0.2 * u();
       else fresh[i] = 0.15 * (u() + u() + u()); // sum of uniforms: bell-shaped, sd 0.15
     }
     exported.values.set(name, fresh);
+    exported.shapes.set(name, [...variable.shape]);
   }
   model.importWeights(exported, 'test weights');
   return model;
@@ -51,8 +52,8 @@ export function randomisedEncoder(config: ModelConfig, seed: number): Encoder {
 
 /** The model's weights as checkpoint arrays, plus one optimizer moment (which an export must leave out). */
 export function checkpointArrays(model: Encoder): NamedArray[] {
-  const w = model.exportWeights();
-  const arrays: NamedArray[] = [...w.values].map(([name, data]) => ({ name, kind: 'weight' as const, shape: w.shapes.get(name)!, data }));
+  // The export tests run on cpu, which reads synchronously (Encoder.exportWeights is asynchronous for webgpu).
+  const arrays: NamedArray[] = model.weights.map(({ name, variable }) => ({ name, kind: 'weight' as const, shape: [...variable.shape], data: Float32Array.from(variable.dataSync() as Float32Array) }));
   const first = arrays[0]!;
   return [...arrays, { name: first.name, kind: 'adam.m', shape: first.shape, data: new Float32Array(first.data.length).fill(0.5) }];
 }

@@ -39,16 +39,16 @@ function toyTask(kind: 'classification' | 'regression'): EncodedTask {
  * At BERT's init (std 0.02) [CLS] barely sees the other tokens, so a random encoder needs many steps; a start
  * whose attention values/outputs are 10× larger stands in for a pretrained model whose [CLS] sees the sentence.
  */
-function seeingStart(config: ModelConfig): NamedWeights {
+async function seeingStart(config: ModelConfig): Promise<NamedWeights> {
   const enc = createEncoder(config, 99);
-  const w = enc.exportWeights();
+  const w = await enc.exportWeights();
   enc.dispose();
   for (const [k, v] of w.values) if (/attn\.(v|out)\.w$/.test(k)) w.values.set(k, v.map((x) => x * 10));
   return w;
 }
 
 test('fine-tuning learns a one-token classification task; evaluations are kept and the best reported', async () => {
-  const run = await finetuneSeed({ data: toyTask('classification'), model, start: seeingStart(model), seed: 7, pad: 0 });
+  const run = await finetuneSeed({ data: toyTask('classification'), model, start: await seeingStart(model), seed: 7, pad: 0 });
   assert.equal(run.steps, 16);
   assert.deepEqual(run.history.map((h) => h.step), [2, 4, 6, 8, 10, 12, 14, 16]);
   assert.ok(run.best.metrics.accuracy! >= 0.9, `accuracy ${run.best.metrics.accuracy}`);
@@ -84,16 +84,16 @@ test('starting weights are used, and kept weights come back for MNLI-style chain
 test('the linear probe scores a frozen encoder: the token that decides the label is read off the mean-pooled states', async () => {
   const { probeTask } = await import('../../src/train/probe.js');
   const data = toyTask('classification');
-  const a = probeTask(model, null, data, tok.special.pad, 1);
+  const a = await probeTask(model, null, data, tok.special.pad, 1);
   assert.equal(a.accuracy, 1, 'a random encoder already carries "good" vs "bad" in its mean-pooled states');
-  assert.deepEqual(probeTask(model, null, data, tok.special.pad, 1), a, 'deterministic');
+  assert.deepEqual(await probeTask(model, null, data, tok.special.pad, 1), a, 'deterministic');
   // The frozen weights are what is scored: an encoder whose embeddings are all equal cannot tell the words apart.
   const enc = createEncoder(model, 1);
-  const flat = enc.exportWeights();
+  const flat = await enc.exportWeights();
   enc.dispose();
   const values = new Map([...flat.values].map(([k, v]) => [k, k === 'emb.word' ? new Float32Array(v.length).fill(0.01) : v]));
-  const blind = probeTask(model, { values, shapes: flat.shapes }, data, tok.special.pad, 1);
+  const blind = await probeTask(model, { values, shapes: flat.shapes }, data, tok.special.pad, 1);
   assert.ok(blind.accuracy! <= 0.75, `blind encoder accuracy ${blind.accuracy}`);
-  const reg = probeTask(model, null, toyTask('regression'), tok.special.pad, 1);
+  const reg = await probeTask(model, null, toyTask('regression'), tok.special.pad, 1);
   assert.ok(reg.pearson! > 0.9, `regression probe pearson ${reg.pearson}`);
 });

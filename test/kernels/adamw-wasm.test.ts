@@ -46,22 +46,22 @@ test('wasm: the fused AdamW update matches the float64 reference over several st
   }
 });
 
-test('wasm: the device optimizer (fused clipping) takes the same steps as the host one', () => {
-  const run = (placement: 'host' | 'device') => {
+test('wasm: the device optimizer (fused clipping) takes the same steps as the host one', async () => {
+  const run = async (placement: 'host' | 'device') => {
     const w = tf.tidy(() => tf.variable(tf.tensor([[0.5, -1, 0.3], [2, 0.25, -0.6]])));
     const b = tf.tidy(() => tf.variable(tf.tensor([0.1, -0.1, 0.2])));
     const x = tf.tensor([[1, 2], [3, -1], [0.5, 0.5]]);
     const y = tf.tensor([[1, 0, 1], [0, 1, 0], [1, 1, 0]]);
     const opt = new AdamWOptimizer([{ name: 'w', variable: w }, { name: 'b', variable: b }], { ...DEFAULT_ADAMW, weightDecay: 0.1 }, 1.0, placement);
     const norms: number[] = [];
-    for (let t = 1; t <= 5; t++) norms.push(opt.step(() => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar, t, 0.05, 0.05).gradNorm);
+    for (let t = 1; t <= 5; t++) norms.push((await opt.step(() => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar, t, 0.05, 0.05)).gradNorm);
     const out = { norms, w: [...w.dataSync(), ...b.dataSync()] };
     opt.dispose();
     tf.dispose([w, b, x, y]);
     return out;
   };
   const before = tf.memory().numTensors;
-  const [h, d] = [run('host'), run('device')];
+  const [h, d] = [await run('host'), await run('device')];
   assert.ok(h.norms[0]! > 1, 'the first gradients are clipped');
   h.norms.forEach((n, i) => assert.ok(Math.abs(n - d.norms[i]!) < 1e-5 * n, `norm ${i}: ${n} vs ${d.norms[i]}`));
   h.w.forEach((x, i) => assert.ok(Math.abs(x - d.w[i]!) < 1e-5, `weight ${i}: ${x} vs ${d.w[i]}`));

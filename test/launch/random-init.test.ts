@@ -69,7 +69,7 @@ test('a 0ba run trains nothing, scores its initial weights on the held-out set a
   const { header, arrays } = readCheckpoint(ckpt.path);
   const fresh = createEncoder(header.model, zero.s.seed);
   try {
-    const init = fresh.exportWeights();
+    const init = await fresh.exportWeights();
     const saved = arrays.filter((a) => a.kind === 'weight');
     assert.equal(saved.length, init.values.size);
     for (const a of saved) assert.deepEqual(Array.from(a.data), Array.from(init.values.get(a.name)!), a.name);

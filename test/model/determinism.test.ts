@@ -18,13 +18,13 @@ function lossOf(seed: number, dropoutSeed: number | null, recipe: 'bert' | 'mosa
   return loss;
 }
 
-test('same seed → same weights and same loss (with dropout seeded too); other seeds differ', () => {
+test('same seed → same weights and same loss (with dropout seeded too); other seeds differ', async () => {
   assert.equal(lossOf(3, 11), lossOf(3, 11));
   assert.notEqual(lossOf(3, 11), lossOf(4, 11));
   assert.notEqual(lossOf(3, 11), lossOf(3, 12)); // another dropout mask
   assert.notEqual(lossOf(3, null), lossOf(3, 11)); // evaluation runs without dropout
-  const a = createEncoder(tinyConfig('mosaic'), 8).exportWeights();
-  const b = createEncoder(tinyConfig('mosaic'), 8).exportWeights();
+  const a = await createEncoder(tinyConfig('mosaic'), 8).exportWeights();
+  const b = await createEncoder(tinyConfig('mosaic'), 8).exportWeights();
   for (const [name, v] of a.values) assert.deepEqual(v, b.values.get(name), name);
 });
 

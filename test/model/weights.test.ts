@@ -10,13 +10,13 @@ before(async () => {
   await useBackend('cpu');
 });
 
-test('export → import reproduces the model exactly', () => {
+test('export → import reproduces the model exactly', async () => {
   const batch = makeBatch([7, 16], 16, 50);
   const a = createEncoder(tinyConfig('mosaic'), 1);
   const b = createEncoder(tinyConfig('mosaic'), 2);
   const loss = (m: typeof a) => tf.tidy(() => m.mlmLoss(batch, null).loss.dataSync()[0]!);
   assert.notEqual(loss(a), loss(b));
-  const w = a.exportWeights();
+  const w = await a.exportWeights();
   assert.deepEqual(w.shapes.get('emb.word'), [56, 16]);
   assert.ok(w.values.has('layer.1.ffn.gate.w'));
   b.importWeights(w);
@@ -25,21 +25,22 @@ test('export → import reproduces the model exactly', () => {
   b.dispose();
 });
 
-test('importing another model’s weights fails clearly and changes nothing', () => {
+test('importing another model’s weights fails clearly and changes nothing', async () => {
   const mosaic = createEncoder(tinyConfig('mosaic'), 1);
   const bert = createEncoder(tinyConfig('bert'), 1);
-  const before = mosaic.exportWeights();
+  const before = await mosaic.exportWeights();
+  const bertWeights = await bert.exportWeights();
   assert.throws(
-    () => mosaic.importWeights(bert.exportWeights(), 'ckpt/step-10.bin'),
+    () => mosaic.importWeights(bertWeights, 'ckpt/step-10.bin'),
     (e: Error) =>
       e instanceof UserError &&
       e.message.startsWith('ckpt/step-10.bin does not fit this model') &&
       /missing weight 'layer.0.ffn.gate.w'/.test(e.message) &&
       /weight 'emb.word' has shape \[50,16\], the model expects \[56,16\]/.test(e.message),
   );
-  const after = mosaic.exportWeights();
+  const after = await mosaic.exportWeights();
   for (const [name, v] of before.values) assert.deepEqual(after.values.get(name), v, name);
-  const extra = mosaic.exportWeights();
+  const extra = await mosaic.exportWeights();
   extra.values.set('surprise', new Float32Array(1));
   extra.shapes.set('surprise', [1]);
   assert.throws(() => mosaic.importWeights(extra), /unexpected weight 'surprise'/);

@@ -9,7 +9,7 @@ import { registerAllGradients } from '../../src/engine/gradients.js';
 await tf.setBackend('cpu');
 await registerAllGradients();
 
-function run(placement: 'host' | 'device'): { losses: number[]; norms: number[]; w: number[] } {
+async function run(placement: 'host' | 'device'): Promise<{ losses: number[]; norms: number[]; w: number[] }> {
   const w = tf.tidy(() => tf.variable(tf.tensor([[0.5, -1], [2, 0.25]])));
   const b = tf.tidy(() => tf.variable(tf.tensor([0.1, -0.1])));
   const x = tf.tensor([[1, 2], [3, -1], [0.5, 0.5]]);
@@ -18,7 +18,7 @@ function run(placement: 'host' | 'device'): { losses: number[]; norms: number[];
   const losses: number[] = [];
   const norms: number[] = [];
   for (let t = 1; t <= 5; t++) {
-    const r = opt.step(() => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar, t, 0.05, 0.05);
+    const r = await opt.step(() => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar, t, 0.05, 0.05);
     losses.push(r.loss);
     norms.push(r.gradNorm);
   }
@@ -28,9 +28,9 @@ function run(placement: 'host' | 'device'): { losses: number[]; norms: number[];
   return out;
 }
 
-test('host and device placements take the same steps (clipping active)', () => {
+test('host and device placements take the same steps (clipping active)', async () => {
   const before = tf.memory().numTensors;
-  const [h, d] = [run('host'), run('device')];
+  const [h, d] = [await run('host'), await run('device')];
   assert.ok(h.norms[0]! > 1, 'the first gradients are clipped');
   h.losses.forEach((l, i) => assert.ok(Math.abs(l - d.losses[i]!) < 1e-5, `loss ${i}: ${l} vs ${d.losses[i]}`));
   h.norms.forEach((n, i) => assert.ok(Math.abs(n - d.norms[i]!) < 1e-4, `norm ${i}`));
@@ -39,15 +39,15 @@ test('host and device placements take the same steps (clipping active)', () => {
   assert.equal(tf.memory().numTensors, before, 'no leaks');
 });
 
-test('checkpoint arrays round-trip into a fresh optimizer', () => {
+test('checkpoint arrays round-trip into a fresh optimizer', async () => {
   const w = tf.variable(tf.tensor([[1, 2]]));
   const opt = new AdamWOptimizer([{ name: 'w', variable: w }], DEFAULT_ADAMW, 1, 'host');
-  opt.step(() => tf.sum(tf.square(w)) as tf.Scalar, 1, 0.1, 0.1);
-  const arrays = opt.toArrays();
+  await opt.step(() => tf.sum(tf.square(w)) as tf.Scalar, 1, 0.1, 0.1);
+  const arrays = await opt.toArrays();
   const w2 = tf.variable(tf.tensor([[0, 0]]));
   const opt2 = new AdamWOptimizer([{ name: 'w', variable: w2 }], DEFAULT_ADAMW, 1, 'host');
   assert.equal(opt2.loadArrays(arrays), null);
-  assert.deepEqual(opt2.toArrays(), arrays);
+  assert.deepEqual(await opt2.toArrays(), arrays);
   assert.match(opt2.loadArrays(arrays.filter((a) => a.kind !== 'adam.v')) ?? '', /no adam.v tensor 'w'/);
   tf.dispose([w, w2]);
 });
