@@ -52,6 +52,8 @@ const PretrainResultSchema = z.object({
   microbatch: z.number().optional(),
   /** Milliseconds per step spent exchanging gradients between ranks (multi-device runs only). */
   communicationMsPerStep: z.number().optional(),
+  /** Milliseconds per step rank 0 waited for the slowest rank before the exchange (load imbalance, not transfer). */
+  rankWaitMsPerStep: z.number().optional(),
 });
 
 const TaskResultSchema = z.object({

@@ -55,6 +55,8 @@ export interface RunProgress {
   setupSeconds?: number;
   /** Seconds of the timed steps spent exchanging gradients between ranks (multi-device runs only). */
   communicationSeconds?: number;
+  /** Seconds of the timed steps spent waiting for the slowest rank before each exchange (multi-device runs). */
+  rankWaitSeconds?: number;
 }
 
 export interface CheckpointHeader {

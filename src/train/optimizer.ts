@@ -47,6 +47,9 @@ export interface LossPart {
  */
 export interface StepReduction {
   allreduceSum(buffer: Float32Array): void;
+  /** Waits for every rank (MPI_Barrier) just before the sum, so that the time spent waiting for the slowest rank
+   *  is told apart from the time the exchange itself takes. */
+  barrier?(): void;
   /** Values summed with the gradients (flags, counts); the sums come back in AccumulatedStep.extra. */
   extra?: readonly number[];
 }
@@ -54,8 +57,11 @@ export interface StepReduction {
 export interface AccumulatedStep extends StepResult {
   /** The reduced `extra` values (empty without a reduction). */
   extra: number[];
-  /** Seconds spent copying to and from the flat buffer and in allreduceSum (0 without a reduction). */
+  /** Seconds spent copying to and from the flat buffer and in allreduceSum (0 without a reduction), not
+   *  counting rankWaitSeconds. */
   communicationSeconds: number;
+  /** Seconds this rank waited at the barrier for the slowest rank to finish its part of the step. */
+  rankWaitSeconds: number;
 }
 
 /**
@@ -137,16 +143,17 @@ export class AdamWOptimizer {
       }
       let extra: number[] = [];
       let communicationSeconds = 0;
+      let rankWaitSeconds = 0;
       if (reduction) {
         const t0 = performance.now();
         const reduced = await reduceAcrossRanks(vars, present, loss, reduction);
         tf.dispose(present.filter((g): g is tf.Tensor => g !== null));
-        ({ present, loss, extra } = reduced);
-        communicationSeconds = (performance.now() - t0) / 1000;
+        ({ present, loss, extra, rankWaitSeconds } = reduced);
+        communicationSeconds = (performance.now() - t0) / 1000 - rankWaitSeconds;
       }
       const norm = this.placement === 'host' ? await this.hostUpdate(present, t, lr, peakLr) : this.deviceUpdate(present, t, lr, peakLr);
       const gradNorm = typeof norm === 'number' ? norm : (await norm.data().finally(() => norm.dispose()))[0]!;
-      return { loss, gradNorm, extra, communicationSeconds };
+      return { loss, gradNorm, extra, communicationSeconds, rankWaitSeconds };
     } finally {
       tf.dispose(present.filter((g): g is tf.Tensor => g !== null));
     }
@@ -255,7 +262,7 @@ async function reduceAcrossRanks(
   grads: ReadonlyArray<tf.Tensor | null>,
   loss: number,
   r: StepReduction,
-): Promise<{ present: Array<tf.Tensor | null>; loss: number; extra: number[] }> {
+): Promise<{ present: Array<tf.Tensor | null>; loss: number; extra: number[]; rankWaitSeconds: number }> {
   const offsets: number[] = [];
   let total = 0;
   for (const v of vars) {
@@ -271,7 +278,10 @@ async function reduceAcrossRanks(
   }
   flat[total + vars.length] = loss;
   extra.forEach((x, i) => (flat[total + vars.length + 1 + i] = x));
+  const waitStart = performance.now();
+  r.barrier?.();
+  const rankWaitSeconds = (performance.now() - waitStart) / 1000;
   r.allreduceSum(flat);
   const present = vars.map((v, i) => (flat[total + i]! > 0 ? tf.tensor(flat.subarray(offsets[i], offsets[i]! + v.size), v.shape, 'float32') : null));
-  return { present, loss: flat[total + vars.length]!, extra: Array.from(flat.subarray(total + vars.length + 1)) };
+  return { present, loss: flat[total + vars.length]!, extra: Array.from(flat.subarray(total + vars.length + 1)), rankWaitSeconds };
 }

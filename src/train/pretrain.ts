@@ -221,8 +221,8 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
       // maskTokens keeps that count above zero).
       const totalMasked = parts.length === 1 && parts[0] === batch ? null : maskedCount(batch);
       const lossParts = parts.map((p) => ({ loss: () => model.mlmLoss(p, dropoutSeed).loss, weight: totalMasked === null ? 1 : maskedCount(p) / totalMasked }));
-      const reduction = ranks.size === 1 ? undefined : { allreduceSum: (b: Float32Array) => ranks.allreduceSum(b), extra: [hooks.signal?.aborted ? 1 : 0, writer ? progress.trainSeconds : 0] };
-      const { loss, gradNorm, extra, communicationSeconds } = await optimizer.stepAccumulated(lossParts, step + 1, lr, o.peakLr, reduction).catch((err: unknown) => {
+      const reduction = ranks.size === 1 ? undefined : { allreduceSum: (b: Float32Array) => ranks.allreduceSum(b), barrier: () => ranks.barrier(), extra: [hooks.signal?.aborted ? 1 : 0, writer ? progress.trainSeconds : 0] };
+      const { loss, gradNorm, extra, communicationSeconds, rankWaitSeconds } = await optimizer.stepAccumulated(lossParts, step + 1, lr, o.peakLr, reduction).catch((err: unknown) => {
         throw deviceError(step + 1, err);
       });
       if (reduction) {
@@ -244,12 +244,15 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
         trainSeconds: progress.trainSeconds + seconds,
         flops: progress.flops + stepFlops,
         lastLoss: loss,
-        ...(reduction && { communicationSeconds: (progress.communicationSeconds ?? 0) + communicationSeconds }),
+        ...(reduction && {
+          communicationSeconds: (progress.communicationSeconds ?? 0) + communicationSeconds,
+          rankWaitSeconds: (progress.rankWaitSeconds ?? 0) + rankWaitSeconds,
+        }),
       };
       const tps = tokensPerSecond(progress.tokens, progress.trainSeconds);
       log({
         kind: 'train', step, loss, lr, gradNorm, tokens: realTokens, samples: progress.samples, stepSeconds: seconds, stepFlops, trainSeconds: progress.trainSeconds, tokensPerSecond: tps,
-        ...(reduction && { communicationSeconds }), time: new Date().toISOString(),
+        ...(reduction && { communicationSeconds, rankWaitSeconds }), time: new Date().toISOString(),
       });
       hooks.onProgress?.({ step, totalSteps, loss, lr, tokensPerSecond: tps, trainSeconds: progress.trainSeconds, budgetSeconds, etaSeconds: eta() });
       const last = done();
@@ -355,7 +358,10 @@ export async function pretrain(options: PretrainOptions, hooks: PretrainHooks = 
         devices: ranks.size,
         ranks: ranks.size,
         microbatch: split.microbatch,
-        ...(ranks.size > 1 && { communicationMsPerStep: step > 0 ? ((progress.communicationSeconds ?? 0) * 1000) / step : 0 }),
+        ...(ranks.size > 1 && {
+          communicationMsPerStep: step > 0 ? ((progress.communicationSeconds ?? 0) * 1000) / step : 0,
+          rankWaitMsPerStep: step > 0 ? ((progress.rankWaitSeconds ?? 0) * 1000) / step : 0,
+        }),
       };
     }
   } finally {

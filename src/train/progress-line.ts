@@ -29,5 +29,9 @@ export function resultLines(r: PretrainResult): string[] {
     `final loss       ${r.finalLoss.toFixed(4)}`,
     `eval (15% mask)  ${r.evalLoss === null ? 'not run' : `loss ${r.evalLoss.toFixed(4)}, accuracy ${(r.evalAccuracy! * 100).toFixed(1)}%`}`,
     `backend          ${r.backend} — ${r.device}`,
+    ...(r.communicationMsPerStep === undefined
+      ? []
+      : [`ranks            ${r.ranks ?? r.devices} × microbatch ${r.microbatch ?? '?'}: ${r.communicationMsPerStep.toFixed(1)} ms/step exchanging gradients` +
+          (r.rankWaitMsPerStep === undefined ? '' : `, ${r.rankWaitMsPerStep.toFixed(1)} ms/step waiting for the slowest rank`)]),
   ];
 }

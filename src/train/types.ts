@@ -40,6 +40,8 @@ export type MetricsRecord =
       tokensPerSecond: number;
       /** Seconds of stepSeconds spent exchanging gradients between ranks (multi-device runs only). */
       communicationSeconds?: number;
+      /** Seconds of stepSeconds this rank waited for the slowest rank before the exchange (multi-device runs). */
+      rankWaitSeconds?: number;
       time: string;
     }
   | {

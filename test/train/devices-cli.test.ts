@@ -47,6 +47,10 @@ test('--devices 2 logs the losses of one device at every step, and the result re
   assert.equal(result['ranks'], 2);
   assert.equal(result['microbatch'], 8);
   assert.ok(result['communicationMsPerStep']! > 0);
+  // the wait for the slowest rank is told apart from the exchange itself, in the result and on stdout
+  assert.ok(result['rankWaitMsPerStep']! >= 0 && result['rankWaitMsPerStep']! < 1000 * Math.max(...y.map((r) => r.stepSeconds)));
+  y.forEach((r) => assert.ok(r.rankWaitSeconds! >= 0 && r.rankWaitSeconds! + r.communicationSeconds! < r.stepSeconds));
+  assert.match(b.stdout, /ranks\s+2 × microbatch 8: [\d.]+ ms\/step exchanging gradients, [\d.]+ ms\/step waiting for the slowest rank/);
   const single = JSON.parse(readFileSync(join(one, 'pretrain-result.json'), 'utf8')) as Record<string, number>;
   assert.ok(relDiff(single['evalLoss']!, result['evalLoss']!) <= 1e-3, `eval ${single['evalLoss']} vs ${result['evalLoss']}`);
   // each rank logged to its own file; only rank 0 wrote the run's files
