@@ -54,12 +54,19 @@ export const command: CommandModule<object, Args> = {
     }
     const plan = loadSweep(args.file);
     checkOutputFolder(args.results, '--results');
-    await preflight(plan, { executor: args.executor, warn: (line) => process.stderr.write(line + '\n') });
+    const warn = (line: string): void => void process.stderr.write(line + '\n');
     const root = resolve(args.results);
     if (args['dry-run']) {
+      // The plan is shown even when this machine could not start it (a paper sweep previewed away from its data):
+      // what a real run would refuse is said after it, as a warning.
       process.stdout.write(`sweep ${plan.sweep.name} (${args.file}) → ${root}/${plan.sweep.name}/\n${planTable(plannedRuns(plan, root))}\n`);
+      await preflight(plan, { executor: args.executor, warn }).catch((err: unknown) => {
+        if (!(err instanceof UserError)) throw err;
+        warn(`mbench: warning: ${err.message}; a real run of this sweep would stop there, before starting anything`);
+      });
       return 0;
     }
+    await preflight(plan, { executor: args.executor, warn });
     if (args.executor === 'slurm') requireSlurm(); // before writing anything
     const runs = prepareRuns(plan, root, (line) => process.stderr.write(`note: ${line}\n`));
     // Tokenizers and token caches the runs share are built once, here, before any run starts.

@@ -43,6 +43,21 @@ test('--dry-run prints the plan and writes nothing', () => {
   assert.equal(existsSync(root), false);
 });
 
+test('--dry-run of a sweep whose corpus is not here still prints its plan, then says a real run would stop', () => {
+  const dir = tempDir();
+  const file = join(dir, 'paper.yaml');
+  writeFileSync(file, 'name: paper\ndefaults:\n  corpus: ./not-here/c4\nmatrix:\n  recipe: [bert, mosaic]\n  duration: [10ba]\n');
+  const root = join(dir, 'results');
+  const dry = mbenchSync(['sweep', file, '--results', root, '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /mosaic-tiny-10ba/);
+  assert.match(dry.stderr, /warning: .*paper\.yaml: corpus path '\.\/not-here\/c4' does not exist; a real run of this sweep would stop there/);
+  const real = mbenchSync(['sweep', file, '--results', root]);
+  assert.notEqual(real.code, 0);
+  assert.match(real.stderr, /error: .*paper\.yaml: corpus path '\.\/not-here\/c4' does not exist/);
+  assert.equal(existsSync(root), false);
+});
+
 test('which() finds executables on a PATH', () => {
   assert.equal(which('sh', '/nonexistent:/bin:/usr/bin')?.endsWith('/sh'), true);
   assert.equal(which('definitely-not-a-command-xyz'), null);
