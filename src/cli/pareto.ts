@@ -34,7 +34,7 @@ export const command: CommandModule<object, ParetoArgs> = {
           'y = c1 ∓ c2·exp(−(c3·t)^c4)). Runs of duration 0ba are random-init points at x = 0. Prints tables; --plot, --csv and --json ' +
           'write files to <RESULTS_DIR>/<sweep>/pareto/ (or --out), each replaced atomically.',
       )
-      .positional('results-dir', { type: 'string', default: 'results', describe: 'results root, or one sweep\'s folder' })
+      .positional('results-dir', { type: 'string', default: 'results', alias: 'results', describe: 'results root, or one sweep\'s folder (also --results, as mbench sweep takes it)' })
       .option('sweep', { type: 'string', describe: 'sweep folder under RESULTS_DIR (default: the only one)' })
       .option('baseline', { type: 'string', describe: 'recipe to compare against (default: bert when present); may be a --reference recipe' })
       .option('x', { type: 'string', default: 'hours', describe: `--x: cost axis, ${X_AXES.join(' | ')} (cost = hours × devices × price per device-hour)` })

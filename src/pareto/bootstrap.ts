@@ -10,7 +10,8 @@
  * anything measured), one in which a random-init point already reaches it as +∞, so the interval's ends can
  * say "not reached" or "unbounded" honestly instead of dropping those draws. Replicates whose baseline is best at
  * zero cost have no headline and are left out, and counted. With three seeds per point the interval is coarse
- * (each point has 10 distinct resampled means): read it as "can the seeds' spread explain the ratio?".
+ * (each point has 10 distinct resampled means): read it as "can the seeds' spread explain the ratio?". With one
+ * seed per point there is no interval (null), and the text says so.
  */
 import { mulberry32 } from '../random.js';
 import type { YMetric } from './direction.js';
@@ -53,6 +54,9 @@ export function headlineInterval(
   replicates = BOOTSTRAP_REPLICATES,
   confidence = 0.95,
 ): SpeedupInterval | null {
+  // One seed per point leaves nothing to resample: every draw is the point ratio, and a "95% interval" of zero
+  // width would claim a certainty that a single seed cannot give.
+  if ([...baseline, ...recipe].every((runs) => runs.length < 2)) return null;
   const random = mulberry32(BOOTSTRAP_SEED);
   const redraw = (groups: SeedGroups): XY[] =>
     groups.map((runs) => meanPoint(Array.from({ length: runs.length }, () => runs[Math.floor(random() * runs.length)]!)));

@@ -125,7 +125,7 @@ export function headlineLines(report: ParetoReport): string[] {
       sp.speedupInterp === null
         ? `  ${sp.recipe}: no speedup (${sp.recipeInterp.reached ? 'reached at zero cost' : sp.recipeInterp.reason})`
         : `  ${sp.recipe}: ${fmtSpeedup(sp.speedupInterp, sp.speedupInterpBound)} faster (reaches it at ${fmtReach(sp.recipeInterp, s)} ${s.unit})` +
-          (sp.interval ? `; ${fmtInterval(sp.interval)}` : '') +
+          (sp.interval ? `; ${fmtInterval(sp.interval)}` : '; no interval (it needs ≥ 2 pretraining seeds per point)') +
           (sp.speedupFit === null ? '' : `; from the fits ${fmtSpeedup(sp.speedupFit, 'exact')}`),
     ),
   ];

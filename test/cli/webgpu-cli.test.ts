@@ -1,11 +1,12 @@
 /**
  * The webgpu backend as a user meets it, through the compiled CLI: `mbench backends` names the adapter, its API
  * and whether it is a software device; with no adapter at all, `mbench pretrain --backend webgpu` fails before
- * writing anything, naming what it tried and the apt packages of the software renderer.
+ * writing anything, naming what it tried and the apt packages of the software renderer; a sweep whose runs use
+ * webgpu goes through `mbench sweep` and `mbench pareto`.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -44,4 +45,31 @@ test('no adapter at all: pretrain fails naming the tries and the apt packages, a
   const bad = mbench({ MBENCH_WEBGPU_ADAPTER: 'gpu' }, 'pretrain', '--backend', 'webgpu', '--duration', '2ba', '--out', out);
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /MBENCH_WEBGPU_ADAPTER='gpu' is not one of auto, software, hardware/);
+});
+
+test('a sweep with backend: webgpu runs through mbench sweep, and mbench pareto reads it', { skip: gate.skip, timeout: 300_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mbench-webgpu-sweep-'));
+  const file = join(dir, 'gpu.yaml');
+  writeFileSync(file, [
+    'name: gpu', 'defaults:', '  size: tiny', '  seqLen: 32', '  batchSize: 4', '  backend: webgpu', '  corpus: builtin', '  evalSamples: 16',
+    'matrix:', '  recipe: [bert, mosaic]', '  duration: [2ba]', 'finetune: { suite: none }', '',
+  ].join('\n'));
+  const root = join(dir, 'results');
+  const sweep = mbench({}, 'sweep', file, '--results', root);
+  assert.equal(sweep.status, 0, sweep.stderr);
+  assert.match(sweep.stderr, /sweep gpu: 2\/2 runs finished/);
+  for (const recipe of ['bert', 'mosaic']) {
+    const summary = readFileSync(join(root, 'gpu', sweep.stderr.match(new RegExp(`finished ${recipe}-tiny-2ba-s1 \\((\\w+)\\)`))![1]!, 'summary.json'), 'utf8');
+    const pretrain = (JSON.parse(summary) as { pretrain: { backend: string; device: string; evalLoss: number } }).pretrain;
+    assert.equal(pretrain.backend, 'webgpu');
+    assert.match(pretrain.device, /webgpu/);
+    assert.ok(pretrain.evalLoss > 0);
+  }
+  const pareto = mbench({}, 'pareto', root, '--sweep', 'gpu', '--y', 'mlm-loss', '--csv');
+  assert.equal(pareto.status, 0, pareto.stderr);
+  assert.match(pareto.stdout, /common: backend=webgpu .*duration=2ba/);
+  assert.match(pareto.stdout, /│ bert\s+│ –\s+│ 1\s+│/);
+  assert.match(pareto.stdout, /│ mosaic\s+│ –\s+│ 1\s+│/);
+  const csv = readFileSync(join(root, 'gpu', 'pareto', 'runs.csv'), 'utf8');
+  assert.equal(csv.trim().split('\n').length, 3, csv);
 });

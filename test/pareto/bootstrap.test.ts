@@ -71,3 +71,18 @@ test('analyse attaches the interval to the headline row only, and the text print
   assert.ok(i.low <= withInterval[0]!.speedupInterp! && withInterval[0]!.speedupInterp! <= i.high!);
   assert.match(reportText(report), /mosaic: 2\.0\d× faster \(reaches it at [\d.]+ h\); 95% CI [\d.]+× … [\d.]+× \(bootstrap over seeds\)/);
 });
+
+test('one seed per point: no interval (not one of zero width), and the text says what it needs', () => {
+  const baseline = [seeds(1, [0.5]), seeds(4, [0.7])];
+  const recipe = [seeds(1, [0.6]), seeds(3, [0.8])];
+  assert.equal(headlineInterval(baseline, recipe, SCORE_METRIC), null);
+  // one point with two seeds is enough to resample
+  assert.notEqual(headlineInterval([seeds(1, [0.5]), seeds(4, [0.7, 0.72])], recipe, SCORE_METRIC), null);
+  const point = (recipe: string, hours: number, score: number): RawPoint => ({
+    id: `${recipe}-${hours}`, name: `${recipe}-${hours}`, sweep: 's', kind: 'run', recipe,
+    configKey: `duration=${hours}`, config: { duration: `${hours}` }, seed: 1, hours, costUsd: null, tokens: null, flops: null,
+    score, tasks: {}, mlmLoss: null, mlmAccuracy: null,
+  });
+  const report = analyse([point('bert', 1, 0.5), point('bert', 4, 0.7), point('mosaic', 1, 0.6), point('mosaic', 3, 0.8)], { sweep: 's', x: 'hours', y: 'score' });
+  assert.match(reportText(report), /mosaic: 2\.00× faster \(reaches it at [\d.]+ h\); no interval \(it needs ≥ 2 pretraining seeds per point\)/);
+});
