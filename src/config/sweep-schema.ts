@@ -99,7 +99,8 @@ export const SweepFileSchema = z.strictObject({
   matrix: MatrixSchema,
   /** Pretraining seeds: every matrix combination runs once per seed. */
   seeds: z.array(z.number().int().min(0)).min(1).default([1]),
-  finetune: FinetuneSchema.optional(),
+  /** `finetune: none` (or `micro-glue`, `glue`) is short for `finetune: { suite: none }`. */
+  finetune: z.preprocess((v) => (typeof v === 'string' ? { suite: v } : v), FinetuneSchema).optional(),
   /** Intermediate checkpoints evaluated as extra Pareto points (e.g. [0.25dur, 0.5dur] or [100ba]). */
   evalAt: z.array(durationField).min(1).optional(),
   /** Data-parallel ranks per run (one device each); the global batch `batchSize` is divided over them. */

@@ -131,7 +131,8 @@ function unwrap(s: unknown): unknown {
     const def = (s as { def?: Record<string, unknown> } | undefined)?.def;
     if (!def) return s;
     if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') s = def.innerType;
-    else if (def.type === 'pipe') s = def.in;
+    // schema.transform(f) is a pipe from the schema; z.preprocess(f, schema) a pipe from the transform into it
+    else if (def.type === 'pipe') s = (def.in as { def?: { type?: string } }).def?.type === 'transform' ? def.out : def.in;
     else return s;
   }
 }

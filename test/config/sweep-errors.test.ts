@@ -104,3 +104,12 @@ test('10⁴ runs: names tell apart the keys that vary, and the plan is built (ex
   assert.equal(new Set(p.runs.map((r) => r.name)).size, 10_000);
   assert.equal(p.runs[101]!.name, 'bert-tiny-2ba-lr0.00002-weightDecay0.000002-s1');
 });
+
+test('finetune: SUITE is short for finetune: { suite: SUITE } (the same runs, the same ids); another word names the suites', () => {
+  const text = (finetune: string) => 'name: s\ndefaults: { duration: 10ba }\nmatrix:\n  recipe: [bert, mosaic]\n' + `finetune: ${finetune}\n`;
+  const ids = (finetune: string) => plan(text(finetune)).runs.map((r) => r.id);
+  assert.deepEqual(ids('none'), ids('{ suite: none }'));
+  assert.deepEqual(ids('micro-glue'), ids('{ suite: micro-glue }'));
+  assert.notDeepEqual(ids('none'), ids('micro-glue'));
+  rejects(text('nothing'), /^s\.yaml:5:11: finetune\.suite: Invalid option: expected one of "micro-glue"\|"glue"\|"none"/);
+});
