@@ -45,16 +45,20 @@ export function resultsTable(record: KernelRecord): string {
   });
   const cal = record.calibration;
   table.push([cal.name, shapeText(cal.shape), fixed(cal.medianMs, 3), `${fixed(cal.gflops, 2)} GFLOP/s`, '1.00', '']);
+  const errors: string[] = [];
   for (const c of record.cases) {
     if (c.state === 'errored') {
-      table.push([c.name, shapeText(c.shape), 'ERROR', { colSpan: 3, content: c.error.slice(0, 60) }]);
+      // The message goes under the table: a cell spanning columns breaks cli-table3's compact borders.
+      table.push([c.name, shapeText(c.shape), 'ERROR', '—', '—', '']);
+      errors.push(`${c.name}: ${c.error.split('\n')[0]!.slice(0, 200)}`);
       continue;
     }
     const sorted = [...c.samples.roundRatios].sort((a, b) => a - b);
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
     table.push([c.name, shapeText(c.shape), fixed(c.medianMs, 3), throughputText(c), ratioText(c.ratioToCalibration), `${ratioText(q(0.25))}–${ratioText(q(0.75))}`]);
   }
-  return `backend ${record.backend} on ${record.device}; ${record.settings.rounds} rounds, ${record.settings.timeMs} ms per case\n${table.toString()}`;
+  const notes = errors.map((e) => `\nERROR ${e}`).join('');
+  return `backend ${record.backend} on ${record.device}; ${record.settings.rounds} rounds, ${record.settings.timeMs} ms per case\n${table.toString()}${notes}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendsTable } from '../../bench/table.js';
+import { backendsTable, resultsTable } from '../../bench/table.js';
 import type { CaseResult, KernelRecord } from '../../bench/types.js';
 
 const done = (name: string, medianMs: number, gflops: number): CaseResult => ({
@@ -25,4 +25,14 @@ test('the side-by-side table: a column pair per backend and each later backend�
   const ln = rows.find((l) => l.includes('ln/tiny'))!;
   assert.match(ln, /ERROR/);
   assert.match(ln, /—/);
+});
+
+test('one backend’s table: an errored case keeps the table whole, and its message is printed under it', () => {
+  const text = resultsTable(record('webgpu', [done('ffn/tiny', 2, 8), { state: 'errored', name: 'mlm/batch32', kernel: 'mlm', shape: { tokens: 8 }, error: 'the GPU refused the work: binding too large\nmore' }]));
+  const lines = text.split('\n');
+  const table = lines.slice(1, lines.findIndex((l) => l.startsWith('└')) + 1);
+  for (const l of table) assert.match(l, /^[┌│├└]/, `a broken table line: '${l}'`);
+  assert.equal(new Set(table.map((l) => [...l].length)).size, 1, 'every table line has the same width');
+  assert.match(lines.find((l) => l.includes('mlm/batch32') && l.startsWith('│'))!, /ERROR/);
+  assert.equal(lines.at(-1), 'ERROR mlm/batch32: the GPU refused the work: binding too large');
 });
