@@ -39,9 +39,15 @@ export interface NativeAttentionOptions {
   skipPadQueries?: boolean;
   /** Attention dropout: the scaled keep mask [B, heads, T, T] (kernels/dropout.ts dropoutMask) on the probabilities. */
   dropMask?: Float32Array;
+  /**
+   * Packed rows: q, k, v and the context are [n, H], the real tokens only, sample b's being rows
+   * [rowStart[b], rowStart[b + 1]) at positions 0, 1, … (pads after them). No re-padding, no pad rows;
+   * keyMask, skipPadQueries and bias are not used with it.
+   */
+  rowStart?: Int32Array;
 }
 
-/** q, k, v [B·T,H] → context [B·T,H] (see the file comment). */
+/** q, k, v [B·T,H] (or [n,H] packed) → context of the same shape (see the file comment). */
 export function nativeAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, o: NativeAttentionOptions): tf.Tensor2D {
   const addon = requireAddon();
   const { batch, seq, heads } = o;
@@ -50,23 +56,26 @@ export function nativeAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
   const slopes = o.slopes ? Float32Array.from(o.slopes) : null;
   const mask = o.keyMask ? Float32Array.from(o.keyMask) : null;
   const bias = o.bias ? f32(o.bias) : null;
+  const rowStart = o.rowStart ?? null;
+  const rows = rowStart ? rowStart[batch]! : batch * seq;
+  if (q.shape[0] !== rows) throw new Error(`nativeAttention: q has ${q.shape[0]} rows, expected ${rows}`);
   const f = tf.customGrad((qi, ki, vi, save) => {
-    const out = new Float32Array(batch * seq * hidden);
+    const out = new Float32Array(rows * hidden);
     const lse = new Float32Array(batch * heads * seq);
-    addon.attention(f32(qi as tf.Tensor), f32(ki as tf.Tensor), f32(vi as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, out, lse, o.skipPadQueries === true, o.dropMask ?? null);
-    const value = tf.tensor2d(out, [batch * seq, hidden]);
+    addon.attention(f32(qi as tf.Tensor), f32(ki as tf.Tensor), f32(vi as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, out, lse, o.skipPadQueries === true, o.dropMask ?? null, rowStart);
+    const value = tf.tensor2d(out, [rows, hidden]);
     const lseT = tf.tensor1d(lse);
     (save as tf.GradSaveFunc)([qi as tf.Tensor, ki as tf.Tensor, vi as tf.Tensor, value, lseT]);
     return {
       value,
       gradFunc: (dy, saved) => {
         const [sq, sk, sv, so, sl] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        const n = batch * seq * hidden;
+        const n = rows * hidden;
         const dq = new Float32Array(n);
         const dk = new Float32Array(n);
         const dv = new Float32Array(n);
-        addon.attentionGrad(f32(sq), f32(sk), f32(sv), f32(so), f32(sl), f32(dy as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, dq, dk, dv, o.skipPadQueries === true, o.dropMask ?? null);
-        const shape: [number, number] = [batch * seq, hidden];
+        addon.attentionGrad(f32(sq), f32(sk), f32(sv), f32(so), f32(sl), f32(dy as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, dq, dk, dv, o.skipPadQueries === true, o.dropMask ?? null, rowStart);
+        const shape: [number, number] = [rows, hidden];
         return [tf.tensor2d(dq, shape), tf.tensor2d(dk, shape), tf.tensor2d(dv, shape)];
       },
     };
