@@ -12,12 +12,34 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { reduceKernels } from './kernels/reduce.js';
+import { onDispose, onRead, onRegister } from './buffers.js';
 import { printProfile, profiledKernel, profiling } from './profile.js';
 
 export const NATIVE_BACKEND = 'native';
 
-/** A distinct class, so tfjs (and a reader of a stack trace) can tell the two backends apart. */
-export class MathBackendNative extends MathBackendCPU {}
+/**
+ * tfjs's cpu backend, plus the bookkeeping of recycled buffers (buffers.ts): registration, read-out and
+ * disposal of tensor data. A distinct class also lets tfjs (and a reader of a stack trace) tell the two apart.
+ */
+export class MathBackendNative extends MathBackendCPU {
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    onRegister(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    onRead(this.data.get(dataId)?.values);
+    return values;
+  }
+
+  override disposeData(dataId: tf.DataId, force?: boolean): boolean {
+    const values = this.data.get(dataId)?.values;
+    const gone = super.disposeData(dataId, force);
+    if (gone && values !== undefined && !this.data.has(dataId)) onDispose(values);
+    return gone;
+  }
+}
 
 const FACTORIES: KernelFactory[] = [matmulKernels, elementwiseKernels, reduceKernels, layoutKernels];
 
