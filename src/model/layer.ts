@@ -10,7 +10,7 @@ import { dropout, sampleRows } from '../../kernels/dropout.js';
 import { mixSeed } from '../random.js';
 import { geglu, geluMlp } from '../../kernels/feedforward.js';
 import type { RowIndex } from '../../kernels/gather.js';
-import { layerNorm } from '../../kernels/layernorm.js';
+import { addLayerNorm } from '../../kernels/layernorm.js';
 import { linear } from '../../kernels/matmul.js';
 import type { ModelConfig } from './types.js';
 import type { WeightStore } from './weights.js';
@@ -81,12 +81,12 @@ export function encoderLayer(x: tf.Tensor2D, store: WeightStore, ctx: LayerConte
     unpadded: ctx.real ? { real: ctx.real, rowStart: ctx.rowStart } : undefined,
   });
   const attnOut = drop(linear(context, w('attn.out.w'), b('attn.out.b')), 2);
-  x = layerNorm(tf.add(x, attnOut), b('attn.ln.gamma'), b('attn.ln.beta'));
+  x = addLayerNorm(x, attnOut, b('attn.ln.gamma'), b('attn.ln.beta'));
 
   // 2. Feed-forward block.
   const ff =
     c.feedForward === 'geglu'
       ? geglu(x, { wGate: w('ffn.gate.w'), wValue: w('ffn.value.w'), w2: w('ffn.out.w'), b2: b('ffn.out.b') })
       : geluMlp(x, { w1: w('ffn.in.w'), b1: b('ffn.in.b'), w2: w('ffn.out.w'), b2: b('ffn.out.b') });
-  return layerNorm(tf.add(x, drop(ff, 3)), b('ffn.ln.gamma'), b('ffn.ln.beta'));
+  return addLayerNorm(x, drop(ff, 3), b('ffn.ln.gamma'), b('ffn.ln.beta'));
 }

@@ -4,7 +4,7 @@
  * other dtypes fall back to the cpu kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { outputBuffer } from '../buffers.js';
+import { outputBuffer, zeroBuffer } from '../buffers.js';
 import { BINARY, UNARY } from '../addon.js';
 import { broadcastStrides, collapseDims, f32, sizeOf, stridesOf } from '../tensors.js';
 import { allFloat32, input, output, type KernelFactory, type NativeKernel } from './context.js';
@@ -37,5 +37,14 @@ export const elementwiseKernels: KernelFactory = (addon) => {
       },
     }),
   );
-  return [...unary, ...binary];
+  // Zeros of x's shape (tfjs's gradients use it for inputs that get none): a recycled buffer, cleared.
+  const zerosLike: NativeKernel = {
+    kernelName: tf.ZerosLike,
+    kernelFunc: (args, fallback) => {
+      const x = input(args, 'x');
+      if (!allFloat32(x)) return fallback(args);
+      return output(args.backend, [...x.shape], zeroBuffer(sizeOf(x.shape)));
+    },
+  };
+  return [...unary, ...binary, zerosLike];
 };
