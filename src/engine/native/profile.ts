@@ -75,11 +75,28 @@ export function profiledAddon(addon: NativeAddon): NativeAddon {
   return wrapped as unknown as NativeAddon;
 }
 
+/**
+ * Forgets what was collected so far: a benchmark calls it after its warm-up steps, whose first-touch page
+ * faults (a fresh 15 MiB buffer took ~46 ms to fault in on this VM) would otherwise dominate the totals.
+ */
+export function resetProfile(): void {
+  table.clear();
+  profiledSteps = 0;
+}
+
+/** Steps the totals cover, when the caller counts them (printed as a per-step divisor). */
+let profiledSteps = 0;
+
+export function countProfiledStep(): void {
+  profiledSteps++;
+}
+
 export function printProfile(): void {
   const rows = [...table.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((s, [, e]) => s + e.ms, 0);
   const width = Math.max(22, ...rows.slice(0, 40).map(([k]) => k.length));
-  process.stderr.write(`native kernel profile (total ${total.toFixed(0)} ms; fused = addon calls outside tfjs kernels):\n`);
+  const over = profiledSteps > 0 ? ` over ${profiledSteps} steps, ${(total / profiledSteps).toFixed(0)} ms a step` : '';
+  process.stderr.write(`native kernel profile (total ${total.toFixed(0)} ms${over}; fused = addon calls outside tfjs kernels):\n`);
   for (const [name, e] of rows.slice(0, MODE === 'shapes' ? 60 : 40))
     process.stderr.write(`  ${name.padEnd(width)} ${e.kind.padEnd(6)} ${e.ms.toFixed(1).padStart(9)} ms ${String(e.calls).padStart(7)} calls\n`);
 }
