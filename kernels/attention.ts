@@ -16,10 +16,15 @@
  *   function that builds it, called only when needed: on `native` without dropout, when opts name the key mask
  *   and ALiBi the bias stands for, the fused kernel applies them itself (and skips masked keys; with
  *   `realRowsOnly` also padded queries, whose output rows are then zeros).
+ * - With `unpadded` (an unpadded model), q, k, v and the context are the real rows [n,H] instead: re-padded
+ *   around the core, except on `native` when every sample's real tokens come first, where the fused kernel
+ *   reads the packed rows in place (no re-padding, no pad rows).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dropout, dropoutMask, sampleDropoutMask, type SampleBlocks } from './dropout.js';
 import { batchMatMul } from './matmul.js';
+import type { RowIndex } from './gather.js';
+import { repad, unpad } from './padding.js';
 import { nativeAttention, onNative } from '../src/engine/native/fused.js';
 
 /** Large enough that exp(score − 1e4) underflows to 0 in float32, small enough to stay finite in sums. */
@@ -85,20 +90,47 @@ export interface AttentionOptions {
   alibi?: boolean;
   /** The caller keeps only real-token rows of the output (an unpadded model); padded rows may come back as zeros. */
   realRowsOnly?: boolean;
+  /**
+   * q, k, v are the real rows [n,H] of an unpadded model (`real`: their flat positions), and so is the result.
+   * `rowStart` (kernels/padding.ts packedRowStarts): each sample's first row, when samples are prefixes.
+   */
+  unpadded?: { real: RowIndex; rowStart: Int32Array | null };
+}
+
+/** The dropout stream's blocks when it is keyed by sample: one [heads, T, T] block per sample. */
+function sampleBlocks(o: AttentionOptions): SampleBlocks | undefined {
+  return o.firstSample === undefined ? undefined : { firstSample: o.firstSample, elements: new Array<number>(o.batch).fill(o.heads * o.seq * o.seq) };
+}
+
+/** The scaled keep mask [B, heads, T, T] the unfused path's dropout would apply; undefined without dropout. */
+function attentionDropMask(o: AttentionOptions): Float32Array | undefined {
+  const rate = o.dropoutRate ?? 0;
+  if (rate <= 0) return undefined;
+  const samples = sampleBlocks(o);
+  return samples ? sampleDropoutMask(samples, rate, o.dropoutSeed ?? 0) : dropoutMask(o.batch * o.heads * o.seq * o.seq, rate, o.dropoutSeed ?? 0);
 }
 
 /**
- * q, k, v [B·T,H] (padded rows) → context [B·T,H]. `bias` [B|1, heads, T, T] is added to the scaled scores.
+ * q, k, v [B·T,H] (padded rows; the real rows [n,H] with `unpadded`) → context of the same shape. `bias` [B|1, heads, T, T] is added to the scaled scores.
  */
 export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, biasOrBuild: tf.Tensor4D | (() => tf.Tensor4D), o: AttentionOptions): tf.Tensor2D {
   const { batch, seq, heads } = o;
+  if (o.unpadded) {
+    const { real, rowStart } = o.unpadded;
+    if (onNative() && rowStart && o.alibi !== undefined) {
+      const slopes = o.alibi ? alibiSlopes(heads) : undefined;
+      return nativeAttention(q, k, v, { batch, seq, heads, slopes, rowStart, dropMask: attentionDropMask(o) });
+    }
+    const padded = (t: tf.Tensor2D) => repad(t, real, batch * seq);
+    const context = attention(padded(q), padded(k), padded(v), biasOrBuild, { ...o, unpadded: undefined, realRowsOnly: true });
+    return unpad(context, real);
+  }
   const bias = typeof biasOrBuild === 'function' ? biasOrBuild : () => biasOrBuild;
-  const samples: SampleBlocks | undefined = o.firstSample === undefined ? undefined : { firstSample: o.firstSample, elements: new Array<number>(batch).fill(heads * seq * seq) };
+  const samples = sampleBlocks(o);
   // native: one fused pass per (batch, head) tile, no [B,h,T,T] tensors kept (src/engine/native/fused.ts);
   // attention dropout applies the same keep mask the unfused path below would (kernels/dropout.ts).
   if (onNative()) {
-    const rate = o.dropoutRate ?? 0;
-    const dropMask = rate > 0 ? (samples ? sampleDropoutMask(samples, rate, o.dropoutSeed ?? 0) : dropoutMask(batch * heads * seq * seq, rate, o.dropoutSeed ?? 0)) : undefined;
+    const dropMask = attentionDropMask(o);
     if (o.alibi === undefined) return nativeAttention(q, k, v, { batch, seq, heads, bias: bias(), dropMask });
     return nativeAttention(q, k, v, { batch, seq, heads, slopes: o.alibi ? alibiSlopes(heads) : undefined, keyMask: o.keyMask, skipPadQueries: o.realRowsOnly, dropMask });
   }

@@ -13,6 +13,12 @@ import { nativeLayerNorm, onNative } from '../src/engine/native/fused.js';
 /** BERT's epsilon. */
 export const LAYER_NORM_EPS = 1e-12;
 
+/** LayerNorm(x + residual): post-LN's "add & norm", the add fused into the norm's pass on `native`. */
+export function addLayerNorm(x: tf.Tensor2D, residual: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = LAYER_NORM_EPS): tf.Tensor2D {
+  if (onNative()) return nativeLayerNorm(x, gamma, beta, eps, residual);
+  return layerNorm(tf.add(x, residual) as tf.Tensor2D, gamma, beta, eps);
+}
+
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = LAYER_NORM_EPS): tf.Tensor2D {
   if (onNative()) return nativeLayerNorm(x, gamma, beta, eps); // one fused native pass each way (src/engine/native)
   const f = customOp<tf.Tensor2D>(([xi, g, b], save) => {

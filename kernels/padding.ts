@@ -6,6 +6,8 @@
  * - `realTokenRows(mask)` → the flat positions b·T + t of real tokens, ascending (an Int32Array, [n]).
  * - `unpad(x [B·T,H], idx) → [n,H]`   gather of the real rows; gradient scatters back (pads get 0).
  * - `repad(x [n,H], idx, B·T) → [B·T,H]` scatter into zeros; gradient gathers.
+ * - `packedRowStarts(mask, B, T)` → [B+1] first unpadded row of each sample (and n), when every sample's real
+ *   tokens come first (pads after them); null otherwise. A fused attention kernel reads such rows in place.
  * `repad(unpad(x))` equals x on real rows and is 0 on pads; `unpad(repad(y))` equals y.
  */
 import type * as tf from '@tensorflow/tfjs-core';
@@ -27,6 +29,18 @@ export function rowOfPosition(attentionMask: Uint8Array): Int32Array {
   let j = 0;
   for (let i = 0; i < attentionMask.length; i++) if (attentionMask[i] !== 0) out[i] = j++;
   return out;
+}
+
+/** Row starts of each sample in the unpadded rows when every sample is a prefix of real tokens, else null. */
+export function packedRowStarts(attentionMask: Uint8Array, batch: number, seq: number): Int32Array | null {
+  const starts = new Int32Array(batch + 1);
+  for (let b = 0; b < batch; b++) {
+    let len = 0;
+    while (len < seq && attentionMask[b * seq + len] !== 0) len++;
+    for (let t = len; t < seq; t++) if (attentionMask[b * seq + t] !== 0) return null;
+    starts[b + 1] = starts[b]! + len;
+  }
+  return starts;
 }
 
 /** x [B·T,H] → [n,H], the real tokens only. */

@@ -13,6 +13,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { reportError } from '../src/cli/common.js';
 import { useBackend } from '../src/engine/backends.js';
+import { countProfiledStep, resetNativeProfile } from '../src/engine/native/index.js';
 import { createEncoder } from '../src/model/encoder.js';
 import { buildModelConfig, mlmRatioOf } from '../src/model/recipes.js';
 import { readJsonLines } from '../src/results/atomic.js';
@@ -65,6 +66,9 @@ async function main(): Promise<void> {
         const d = process.cpuUsage(lastCpu);
         lastCpu = process.cpuUsage();
         cpuMs.push((d.user + d.system) / 1000);
+        // MBENCH_NATIVE_PROFILE covers the timed steps only (the warm-up's page faults would dominate it).
+        if (cpuMs.length === a['warmup-steps']) resetNativeProfile();
+        else if (cpuMs.length > a['warmup-steps']) countProfiledStep();
       },
     });
     const steps = readJsonLines<MetricsRecord>(join(dir, 'metrics.jsonl')).flatMap((r) => (r.kind === 'train' ? [r] : [])).slice(a['warmup-steps']);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias } from '../../kernels/attention.js';
 import { rowIndex } from '../../kernels/gather.js';
-import { realTokenRows } from '../../kernels/padding.js';
+import { packedRowStarts, realTokenRows } from '../../kernels/padding.js';
 import { encoderLayer, addLayerWeights } from '../../src/model/layer.js';
 import { buildModelConfig } from '../../src/model/recipes.js';
 import { WeightStore } from '../../src/model/weights.js';
@@ -39,7 +39,8 @@ export function encoderLayerCase(size: BenchSize, recipe: Recipe, padPercent: Pa
       const real = recipe === 'mosaic' ? rowIndex(realTokenRows(mask)) : null;
       const bias = attentionBias({ batch, seq: seqLen, heads, keyMask: mask, alibi: config.positions === 'alibi' });
       const rowsPerSample = Int32Array.from(lengths, (n) => (real ? n : seqLen));
-      const ctx = { config, batch, seq: seqLen, real, bias: () => bias, keyMask: mask, dropoutSeed: 7, samples: { firstSample: 0, rowsPerSample } };
+      const rowStart = real ? packedRowStarts(mask, batch, seqLen) : null;
+      const ctx = { config, batch, seq: seqLen, real, rowStart, bias: () => bias, keyMask: mask, dropoutSeed: 7, samples: { firstSample: 0, rowsPerSample } };
       const x = randomTensor([tokens, hidden], 34, 1) as tf.Tensor2D; // the model's rows: real tokens when unpadded
       const dy = randomTensor([tokens, hidden], 35, 1);
       const loss = () => tf.sum(tf.mul(encoderLayer(x, store, ctx, 0), dy)) as tf.Scalar;

@@ -16,6 +16,7 @@ import { dropout, sampleRows } from '../../kernels/dropout.js';
 import { mixSeed } from '../random.js';
 import { gatherRows, rowIndex } from '../../kernels/gather.js';
 import { gelu } from '../../kernels/gelu.js';
+import { packedRowStarts } from '../../kernels/padding.js';
 import { layerNorm } from '../../kernels/layernorm.js';
 import { linear } from '../../kernels/matmul.js';
 import { tiedMlmLoss } from '../../kernels/mlm-loss.js';
@@ -125,7 +126,7 @@ export class Encoder implements MlmModel {
     // native backend's fused attention applies ALiBi and the mask itself).
     let bias: tf.Tensor4D | null = null;
     const biasOnce = () => (bias ??= attentionBias({ batch: b.batchSize, seq: b.seqLen, heads: c.heads, keyMask: b.attentionMask, alibi: c.positions === 'alibi' }));
-    const ctx = { config: c, batch: b.batchSize, seq: b.seqLen, real: layout.unpadded ? rowIndex(layout.positions) : null, bias: biasOnce, keyMask: b.attentionMask, dropoutSeed, samples };
+    const ctx = { config: c, batch: b.batchSize, seq: b.seqLen, real: layout.unpadded ? rowIndex(layout.positions) : null, rowStart: layout.unpadded ? packedRowStarts(b.attentionMask, b.batchSize, b.seqLen) : null, bias: biasOnce, keyMask: b.attentionMask, dropoutSeed, samples };
     for (let i = 0; i < c.layers; i++) x = encoderLayer(x, this.store, ctx, i);
     return { hidden: x, layout };
   }

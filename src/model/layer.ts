@@ -1,8 +1,8 @@
 /**
  * One post-LayerNorm encoder layer (Devlin et al. 2019; MosaicBERT keeps post-LN):
  *   x ← LN(x + Dropout(Attention(x)·Wo + bo));  x ← LN(x + Dropout(FFN(x)))
- * on rows x [N,H]: all B·T rows when padded, the real tokens only when unpadded, in which case q, k, v are
- * re-padded to [B·T,H] for the attention core and the context is unpadded again right after it.
+ * on rows x [N,H]: all B·T rows when padded, the real tokens only when unpadded, in which case the attention
+ * core re-pads q, k, v to [B·T,H] and unpads its context (or, fused on `native`, reads the packed rows).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attention } from '../../kernels/attention.js';
@@ -10,9 +10,8 @@ import { dropout, sampleRows } from '../../kernels/dropout.js';
 import { mixSeed } from '../random.js';
 import { geglu, geluMlp } from '../../kernels/feedforward.js';
 import type { RowIndex } from '../../kernels/gather.js';
-import { layerNorm } from '../../kernels/layernorm.js';
+import { addLayerNorm } from '../../kernels/layernorm.js';
 import { linear } from '../../kernels/matmul.js';
-import { repad, unpad } from '../../kernels/padding.js';
 import type { ModelConfig } from './types.js';
 import type { WeightStore } from './weights.js';
 
@@ -45,6 +44,8 @@ export interface LayerContext {
   seq: number;
   /** Real-token rows in the padded layout, when the model runs unpadded. */
   real: RowIndex | null;
+  /** When unpadded and every sample's real tokens come first: each sample's first row (kernels/padding.ts). */
+  rowStart: Int32Array | null;
   /** Additive attention bias [B|1, heads, T, T] (ALiBi and key mask), built on first use. */
   bias: () => tf.Tensor4D;
   /** The batch's attention mask [B·T] (1 = real token), which `bias` is built from. */
@@ -63,13 +64,12 @@ export function encoderLayer(x: tf.Tensor2D, store: WeightStore, ctx: LayerConte
   const rows = sampleRows(ctx.samples.firstSample, ctx.samples.rowsPerSample, c.hidden);
   const drop = (t: tf.Tensor2D, site: number) => (ctx.dropoutSeed === null ? t : dropout(t, c.hiddenDropout, seedOf(site), rows));
 
-  // 1. Attention block. q, k, v are computed on the model's rows, re-padded only for the core.
-  const padded = (t: tf.Tensor2D) => (ctx.real ? repad(t, ctx.real, ctx.batch * ctx.seq) : t);
-  const q = padded(linear(x, w('attn.q.w'), b('attn.q.b')));
-  const k = padded(linear(x, w('attn.k.w'), b('attn.k.b')));
-  const v = padded(linear(x, w('attn.v.w'), b('attn.v.b')));
+  // 1. Attention block. q, k, v are computed on the model's rows (re-padded only for the core, if at all).
+  const q = linear(x, w('attn.q.w'), b('attn.q.b'));
+  const k = linear(x, w('attn.k.w'), b('attn.k.b'));
+  const v = linear(x, w('attn.v.w'), b('attn.v.b'));
   const rate = ctx.dropoutSeed === null ? 0 : c.attentionDropout;
-  let context = attention(q, k, v, ctx.bias, {
+  const context = attention(q, k, v, ctx.bias, {
     batch: ctx.batch,
     seq: ctx.seq,
     heads: c.heads,
@@ -78,16 +78,15 @@ export function encoderLayer(x: tf.Tensor2D, store: WeightStore, ctx: LayerConte
     firstSample: ctx.samples.firstSample,
     keyMask: ctx.keyMask,
     alibi: c.positions === 'alibi',
-    realRowsOnly: ctx.real !== null,
+    unpadded: ctx.real ? { real: ctx.real, rowStart: ctx.rowStart } : undefined,
   });
-  if (ctx.real) context = unpad(context, ctx.real);
   const attnOut = drop(linear(context, w('attn.out.w'), b('attn.out.b')), 2);
-  x = layerNorm(tf.add(x, attnOut), b('attn.ln.gamma'), b('attn.ln.beta'));
+  x = addLayerNorm(x, attnOut, b('attn.ln.gamma'), b('attn.ln.beta'));
 
   // 2. Feed-forward block.
   const ff =
     c.feedForward === 'geglu'
       ? geglu(x, { wGate: w('ffn.gate.w'), wValue: w('ffn.value.w'), w2: w('ffn.out.w'), b2: b('ffn.out.b') })
       : geluMlp(x, { w1: w('ffn.in.w'), b1: b('ffn.in.b'), w2: w('ffn.out.w'), b2: b('ffn.out.b') });
-  return layerNorm(tf.add(x, drop(ff, 3)), b('ffn.ln.gamma'), b('ffn.ln.beta'));
+  return addLayerNorm(x, drop(ff, 3), b('ffn.ln.gamma'), b('ffn.ln.beta'));
 }

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { alibiSlopes, attention, attentionBias } from '../../kernels/attention.js';
+import assert from 'node:assert/strict';
+import { rowIndex } from '../../kernels/gather.js';
 import { gelu } from '../../kernels/gelu.js';
+import { packedRowStarts, realTokenRows } from '../../kernels/padding.js';
 import { layerNorm } from '../../kernels/layernorm.js';
 import { nativeAttention, nativeGeglu, nativeGelu, nativeLayerNorm } from '../../src/engine/native/index.js';
 import { assertMatchesCpu, randn, skipNative } from './compare.js';
@@ -35,6 +38,29 @@ describe('native fused ops match the compositions they replace (values and gradi
       ref: ([q, k, v]) => attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, attentionBias({ ...o, alibi: false }), o),
       tol: 2e-4,
     });
+  });
+
+  it('attention on packed (unpadded) rows: in place on native, re-padded around the core on cpu', () => {
+    const [batch, seq, heads, hidden] = [4, 67, 4, 32];
+    const lengths = [67, 50, 0, 3]; // two query blocks, a half-padded sample, an empty one, a short one
+    const keyMask = new Uint8Array(batch * seq);
+    lengths.forEach((n, b) => keyMask.fill(1, b * seq, b * seq + n));
+    const rowStart = packedRowStarts(keyMask, batch, seq);
+    assert.deepEqual(rowStart && [...rowStart], [0, 67, 117, 117, 120]);
+    const n = rowStart![batch]!;
+    const inputs = [randn([n, hidden], 21), randn([n, hidden], 22), randn([n, hidden], 23)];
+    const o = { batch, seq, heads, keyMask, alibi: true };
+    for (const dropoutRate of [0, 0.25]) {
+      assertMatchesCpu(`packed attention, dropout ${dropoutRate}`, ([q, k, v]) => {
+        const real = rowIndex(realTokenRows(keyMask));
+        const unpadded = { real, rowStart };
+        return attention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, () => attentionBias(o), { ...o, dropoutRate, dropoutSeed: 5, firstSample: 2, unpadded });
+      }, inputs, { tol: 2e-4 });
+    }
+    // Not a prefix (a pad before a real token): no packed layout, attention() re-pads on every backend.
+    const holes = keyMask.slice();
+    holes[seq + 10] = 0;
+    assert.equal(packedRowStarts(holes, batch, seq), null);
   });
 
   it('LayerNorm, and LayerNorm of x + residual', () => {

@@ -392,9 +392,21 @@ static AttentionBias attention_bias(const Args& a, size_t first, long B, long H,
   return ab;
 }
 
-// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, bias|null, out, lse[, skipPadQueries[, dropMask]]):
-// q,k,v,out [B,S,H,D];
-// lse [B,H,S].
+// Packed rows (attention.h row_start), an optional Int32Array [B + 1]: 0 = row_start[0] ≤ … ≤ row_start[B], each
+// sample at most S rows, and no general bias. Returns the rows q, k, v, out hold: row_start[B], or B·S padded.
+static long packed_rows(const Args& a, size_t i, long B, long S, AttentionBias& ab) {
+  const int32_t* rs = a.opt_i32(i, B + 1, "rowStart");
+  if (!rs) return B * S;
+  if (rs[0] != 0) throw ArgError{"rowStart[0] must be 0"};
+  for (long b = 0; b < B; ++b)
+    if (rs[b + 1] < rs[b] || rs[b + 1] - rs[b] > S) throw ArgError{"rowStart must rise by 0..S per sample"};
+  if (ab.bias) throw ArgError{"packed rows take no bias tensor"};
+  ab.row_start = rs;
+  return rs[B];
+}
+
+// attention(q, k, v, B, H, S, D, slopes|null, keyMask|null, bias|null, out, lse[, skipPadQueries[, dropMask[,
+// rowStart]]]): q,k,v,out [B,S,H,D], or [rowStart[B],H,D] packed; lse [B,H,S].
 MBN_FN(attention) {
   size_t nq, nk, nv, no, nl;
   float* q = a.f32(0, &nq);
@@ -406,7 +418,7 @@ MBN_FN(attention) {
   float* lse = a.f32(11, &nl);
   ab.skip_pad_queries = a.opt_boolean(12);
   ab.drop = a.opt_f32(13, B * H * S * S, "dropMask");
-  long n = B * H * S * D;
+  long n = packed_rows(a, 14, B, S, ab) * H * D;
   for (size_t z : {nq, nk, nv, no}) need(z, n, "q/k/v/out");
   need(nl, B * H * S, "lse");
   attention_forward(q, k, v, B, H, S, D, ab, o, lse);
@@ -414,7 +426,7 @@ MBN_FN(attention) {
 }
 
 // attentionGrad(q, k, v, out, lse, dout, B, H, S, D, slopes|null, keyMask|null, bias|null, dq, dk, dv[, skipPadQueries[,
-// dropMask]])
+// dropMask[, rowStart]]])
 MBN_FN(attentionGrad) {
   size_t n[9];
   float* q = a.f32(0, &n[0]);
@@ -430,7 +442,7 @@ MBN_FN(attentionGrad) {
   float* dv = a.f32(15, &n[8]);
   ab.skip_pad_queries = a.opt_boolean(16);
   ab.drop = a.opt_f32(17, B * H * S * S, "dropMask");
-  long total = B * H * S * D;
+  long total = packed_rows(a, 18, B, S, ab) * H * D;
   for (int i : {0, 1, 2, 3, 5, 6, 7, 8}) need(n[i], total, "q/k/v/out/grads");
   need(n[4], B * H * S, "lse");
   attention_backward(q, k, v, o, lse, dout, B, H, S, D, ab, dq, dk, dv);

@@ -37,6 +37,7 @@ static void add_bias(float* sc, long i0, long rows, long S, long Sk, long b, lon
 }
 
 long attention_key_length(const AttentionBias& ab, long b, long S) {
+  if (ab.row_start) return ab.row_start[b + 1] - ab.row_start[b];
   if (!ab.key_mask || ab.bias) return S;
   const float* m = ab.key_mask + b * S;
   long L = 0;
@@ -45,6 +46,16 @@ long attention_key_length(const AttentionBias& ab, long b, long S) {
   for (long j = L; j < S; ++j)
     if (m[j] > 0.5f) return S;  // not a prefix
   return L;
+}
+
+// Element offset of tile (b, h)'s first row in q/k/v/out [rows, H·D]: padded b·S rows, or packed row_start[b].
+static long tile_offset(const AttentionBias& ab, long b, long h, long S, long D, long ld) {
+  return (ab.row_start ? static_cast<long>(ab.row_start[b]) : b * S) * ld + h * D;
+}
+
+// Query rows computed: all S, the L real ones when padded queries are skipped, or the L packed rows.
+static long query_length(const AttentionBias& ab, long Sk, long S) {
+  return ab.row_start || (ab.skip_pad_queries && Sk < S) ? Sk : S;
 }
 
 static Gemm gm(bool ta, bool tb, long M, long N, long K, float alpha, const float* A, long lda, const float* B,
@@ -58,12 +69,12 @@ void attention_forward(const float* q, const float* k, const float* v, long B, l
   const long ld = H * D;  // row stride of [B, S, H, D]
   pool().parallel_for(B * H, [&](long t) {
     long b = t / H, h = t % H;
-    long off = b * S * ld + h * D;
+    long off = tile_offset(ab, b, h, S, D, ld);
     const float* Q = q + off;
     const float* K = k + off;
     const float* V = v + off;
     const long Sk = attention_key_length(ab, b, S);
-    const long Sq = ab.skip_pad_queries && Sk < S ? Sk : S;
+    const long Sq = query_length(ab, Sk, S);
     std::vector<float> sc(kBlock * Sk);
     for (long i0 = 0; i0 < Sq; i0 += kBlock) {
       long rows = std::min(kBlock, Sq - i0);
@@ -78,8 +89,8 @@ void attention_forward(const float* q, const float* k, const float* v, long B, l
         }
       sgemm_serial(gm(false, false, rows, D, Sk, 1.f, sc.data(), Sk, V, ld, 0.f, out + off + i0 * ld, ld));
     }
-    for (long i = Sq; i < S; ++i) {  // skipped pad queries
-      std::fill(out + off + i * ld, out + off + i * ld + D, 0.f);
+    for (long i = Sq; i < S; ++i) {  // skipped pad queries (packed rows: lse only, there are no such rows)
+      if (!ab.row_start) std::fill(out + off + i * ld, out + off + i * ld + D, 0.f);
       lse[t * S + i] = 0.f;
     }
   });
@@ -92,11 +103,11 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
   const long ld = H * D;
   pool().parallel_for(B * H, [&](long t) {
     long b = t / H, h = t % H;
-    long off = b * S * ld + h * D;
+    long off = tile_offset(ab, b, h, S, D, ld);
     const float *Q = q + off, *K = k + off, *V = v + off, *O = out + off, *dO = dout + off;
     float *dQ = dq + off, *dK = dk + off, *dV = dv + off;
     const long Sk = attention_key_length(ab, b, S);
-    const long Sq = ab.skip_pad_queries && Sk < S ? Sk : S;
+    const long Sq = query_length(ab, Sk, S);
     std::vector<float> P(kBlock * Sk), dP(kBlock * Sk), Di(kBlock), PM(ab.drop ? kBlock * Sk : 0);
     for (long i0 = 0; i0 < Sq; i0 += kBlock) {
       long rows = std::min(kBlock, Sq - i0);
@@ -136,7 +147,8 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
       sgemm_serial(gm(false, false, rows, D, Sk, scale, P.data(), Sk, K, ld, 0.f, dQ + i0 * ld, ld));
       sgemm_serial(gm(true, false, Sk, D, rows, scale, P.data(), Sk, Q + i0 * ld, ld, beta, dK, ld));
     }
-    // Skipped keys have probability 0 (no gradient), skipped queries contribute nothing.
+    // Skipped keys have probability 0 (no gradient), skipped queries contribute nothing (packed: no such rows).
+    if (ab.row_start) return;
     for (long j = Sk; j < S; ++j) {
       std::fill(dK + j * ld, dK + j * ld + D, 0.f);
       std::fill(dV + j * ld, dV + j * ld + D, 0.f);

@@ -6,6 +6,8 @@
 //   keyMask [B, S]: 1 = real token, 0 = padding (its column gets −1e30 before the softmax).
 #pragma once
 
+#include <cstdint>
+
 namespace mbn {
 
 // Optional general additive bias [Bb, H, S, S] (bias_batch_stride = H·S·S, or 0 when Bb = 1): what a model
@@ -21,9 +23,13 @@ struct AttentionBias {
   // Attention dropout: the scaled keep mask [B, H, S, S] (0 or 1/(1 − rate)) applied to the probabilities
   // before they weight the values (kernels/dropout.ts makes it, so every backend drops the same entries).
   const float* drop = nullptr;
+  // Packed (unpadded) rows: sample b's L_b real tokens are rows [row_start[b], row_start[b + 1]) of q, k, v, out
+  // and their gradients ([row_start[B], H, D], no pad rows at all; positions 0..L_b − 1, pads after them). Keys
+  // and queries are exactly those rows: key_mask and skip_pad_queries are not consulted; lse keeps [B, H, S].
+  const int32_t* row_start = nullptr;  // [B + 1]
 };
 
-// Keys per batch row that can matter: when the key mask is a prefix of L ≥ 1 real tokens (pads after them, as
+// Keys per batch row that can matter (with packed rows: that sample's L_b): when the key mask is a prefix of L ≥ 1 real tokens (pads after them, as
 // BERT batches are laid out) and there is no general bias, keys past L get probability exactly 0 (exp(−1e30)
 // underflows) and are skipped; otherwise all S.
 

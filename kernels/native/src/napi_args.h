@@ -40,17 +40,24 @@ class Args {
   float* f32(size_t i, size_t* n = nullptr) const { return typed<float>(i, napi_float32_array, n, "Float32Array"); }
   int32_t* i32(size_t i, size_t* n = nullptr) const { return typed<int32_t>(i, napi_int32_array, n, "Int32Array"); }
   double* f64(size_t i, size_t* n = nullptr) const { return typed<double>(i, napi_float64_array, n, "Float64Array"); }
-  // A Float32Array, or nullptr when the argument is absent, null or undefined; `want` elements at least.
-  float* opt_f32(size_t i, long want, const char* what) const {
+  // A typed array of `want` elements at least, or nullptr when the argument is absent, null or undefined.
+  template <typename T>
+  T* opt_typed(size_t i, napi_typedarray_type type, const char* type_name, long want, const char* what) const {
     if (i >= argc_) return nullptr;
     napi_valuetype t;
     napi_typeof(env_, argv_[i], &t);
     if (t == napi_undefined || t == napi_null) return nullptr;
     size_t n;
-    float* p = f32(i, &n);
+    T* p = typed<T>(i, type, &n, type_name);
     if (want < 0 || static_cast<size_t>(want) > n)
       throw ArgError{std::string(what) + " is too short: " + std::to_string(n) + " < " + std::to_string(want)};
     return p;
+  }
+  float* opt_f32(size_t i, long want, const char* what) const {
+    return opt_typed<float>(i, napi_float32_array, "Float32Array", want, what);
+  }
+  int32_t* opt_i32(size_t i, long want, const char* what) const {
+    return opt_typed<int32_t>(i, napi_int32_array, "Int32Array", want, what);
   }
   double num(size_t i) const {
     double v;

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { requireAddon } from './addon.js';
 import { NATIVE_BACKEND } from './backend.js';
+import { tensorF32 } from './tensors.js';
 import { biasCorrections } from '../../../kernels/adamw.js';
 
 export interface NativeAdamWStep {
@@ -36,7 +37,7 @@ export function nativeAdamWStep(p: tf.Variable, g: tf.Tensor, m: tf.Variable, v:
   const bufs = [p, m, v].map((x) => ownBuffer(backend, x));
   const arrays = bufs.map((b, i) => b ?? Float32Array.from([p, m, v][i]!.dataSync() as Float32Array)) as [Float32Array, Float32Array, Float32Array];
   const { bc1, bc2 } = biasCorrections(s.t, s);
-  addon.adamw(arrays[0], g.dataSync() as Float32Array, arrays[1], arrays[2], s.beta1, s.beta2, s.eps, s.shrink, s.lr / bc1, Math.sqrt(bc2));
+  addon.adamw(arrays[0], tensorF32(g), arrays[1], arrays[2], s.beta1, s.beta2, s.eps, s.shrink, s.lr / bc1, Math.sqrt(bc2));
   [p, m, v].forEach((x, i) => {
     if (bufs[i] === null) tf.tidy(() => x.assign(tf.tensor(arrays[i]!, x.shape, 'float32')));
   });

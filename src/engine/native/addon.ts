@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot } from '../../version.js';
+import { profiledAddon, profiling } from './profile.js';
 
 /** Where node-gyp puts the module, in the checkout's kernels/native/build/Release (the same from src/ and dist/). */
 export const addonPath = join(repoRoot, 'kernels/native/build/Release/mbench_native.node');
@@ -49,9 +50,12 @@ export interface NativeAddon {
   adamw(p: F32, g: F32, m: F32, v: F32, beta1: number, beta2: number, eps: number, shrink: number, step: number, sqrtBc2: number): void;
   layerNorm(x: F32, gamma: F32, beta: F32, rows: number, cols: number, eps: number, y: F32, mean: F32, rstd: F32, residual?: Nullable<F32>): void;
   layerNormGrad(dy: F32, x: F32, gamma: F32, mean: F32, rstd: F32, rows: number, cols: number, dx: F32, dgamma: F32, dbeta: F32, residual?: Nullable<F32>): void;
-  /** q, k, v, out [B,S,H,D]; lse [B,H,S]; bias [1 or B, H, S, S] added to the scores (with slopes/keyMask). */
-  attention(q: F32, k: F32, v: F32, batch: number, heads: number, seq: number, headDim: number, slopes: Nullable<F32>, keyMask: Nullable<F32>, bias: Nullable<F32>, out: F32, lse: F32, skipPadQueries?: boolean, dropMask?: Nullable<F32>): void;
-  attentionGrad(q: F32, k: F32, v: F32, out: F32, lse: F32, dout: F32, batch: number, heads: number, seq: number, headDim: number, slopes: Nullable<F32>, keyMask: Nullable<F32>, bias: Nullable<F32>, dq: F32, dk: F32, dv: F32, skipPadQueries?: boolean, dropMask?: Nullable<F32>): void;
+  /**
+   * q, k, v, out [B,S,H,D], or [rowStart[B],H,D] with packed rows (sample b: rows rowStart[b]…rowStart[b+1]−1);
+   * lse [B,H,S]; bias [1 or B, H, S, S] added to the scores (with slopes/keyMask).
+   */
+  attention(q: F32, k: F32, v: F32, batch: number, heads: number, seq: number, headDim: number, slopes: Nullable<F32>, keyMask: Nullable<F32>, bias: Nullable<F32>, out: F32, lse: F32, skipPadQueries?: boolean, dropMask?: Nullable<F32>, rowStart?: Nullable<Int32Array>): void;
+  attentionGrad(q: F32, k: F32, v: F32, out: F32, lse: F32, dout: F32, batch: number, heads: number, seq: number, headDim: number, slopes: Nullable<F32>, keyMask: Nullable<F32>, bias: Nullable<F32>, dq: F32, dk: F32, dv: F32, skipPadQueries?: boolean, dropMask?: Nullable<F32>, rowStart?: Nullable<Int32Array>): void;
   geluTanh(x: F32, out: F32): void;
   geluTanhGrad(x: F32, dy: F32, dx: F32): void;
   geglu(gate: F32, value: F32, out: F32): void;
@@ -83,7 +87,7 @@ export function loadAddon(): AddonLoad {
   } else {
     try {
       const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
-      cached = { ok: true, addon };
+      cached = { ok: true, addon: profiling() ? profiledAddon(addon) : addon };
     } catch (err) {
       cached = { ok: false, reason: `the native addon failed to load: ${(err as Error).message.split('\n')[0]}` };
     }

@@ -12,34 +12,34 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { reduceKernels } from './kernels/reduce.js';
+import { onDispose, onRead, onRegister } from './buffers.js';
+import { printProfile, profiledKernel, profiling } from './profile.js';
 
 export const NATIVE_BACKEND = 'native';
 
-/** Per-kernel wall time, collected when MBENCH_NATIVE_PROFILE=1 (printed to stderr at exit, longest first). */
-const profile = new Map<string, { calls: number; ms: number; native: boolean }>();
+/**
+ * tfjs's cpu backend, plus the bookkeeping of recycled buffers (buffers.ts): registration, read-out and
+ * disposal of tensor data. A distinct class also lets tfjs (and a reader of a stack trace) tell the two apart.
+ */
+export class MathBackendNative extends MathBackendCPU {
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    onRegister(values);
+    return super.write(values, shape, dtype);
+  }
 
-function profiled(name: string, native: boolean, f: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]): (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] {
-  return (args) => {
-    const t0 = performance.now();
-    const out = f(args);
-    const e = profile.get(name) ?? { calls: 0, ms: 0, native };
-    e.calls++;
-    e.ms += performance.now() - t0;
-    profile.set(name, e);
-    return out;
-  };
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    onRead(this.data.get(dataId)?.values);
+    return values;
+  }
+
+  override disposeData(dataId: tf.DataId, force?: boolean): boolean {
+    const values = this.data.get(dataId)?.values;
+    const gone = super.disposeData(dataId, force);
+    if (gone && values !== undefined && !this.data.has(dataId)) onDispose(values);
+    return gone;
+  }
 }
-
-function printProfile(): void {
-  const rows = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  const total = rows.reduce((s, [, e]) => s + e.ms, 0);
-  process.stderr.write(`native kernel profile (total ${total.toFixed(0)} ms):\n`);
-  for (const [name, e] of rows.slice(0, 30))
-    process.stderr.write(`  ${name.padEnd(22)} ${e.native ? 'native' : 'cpu   '} ${e.ms.toFixed(1).padStart(9)} ms ${String(e.calls).padStart(7)} calls\n`);
-}
-
-/** A distinct class, so tfjs (and a reader of a stack trace) can tell the two backends apart. */
-export class MathBackendNative extends MathBackendCPU {}
 
 const FACTORIES: KernelFactory[] = [matmulKernels, elementwiseKernels, reduceKernels, layoutKernels];
 
@@ -56,13 +56,12 @@ export function registerBackendAndKernels(addon: NativeAddon): void {
   if (tf.findBackendFactory(NATIVE_BACKEND)) return;
   const cpuKernels = new Map(tf.getKernelsForBackend('cpu').map((k) => [k.kernelName, k]));
   const native = new Map(FACTORIES.flatMap((f) => f(addon)).map((k) => [k.kernelName, k]));
-  const profiling = process.env['MBENCH_NATIVE_PROFILE'] === '1';
-  if (profiling) process.on('exit', printProfile);
+  if (profiling()) process.on('exit', printProfile);
   for (const [name, cpu] of cpuKernels) {
     const nk = native.get(name);
     const fallback = cpu.kernelFunc as unknown as (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
     let kernelFunc = nk ? (args: KernelArgs) => nk.kernelFunc(args, fallback) : fallback;
-    if (profiling) kernelFunc = profiled(name, !!nk, kernelFunc);
+    if (profiling()) kernelFunc = profiledKernel(name, !!nk, kernelFunc);
     tf.registerKernel({ ...cpu, backendName: NATIVE_BACKEND, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
   for (const [name] of native) {

@@ -13,13 +13,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from './addon.js';
 import { NATIVE_BACKEND } from './backend.js';
+import { outputBuffer, zeroBuffer } from './buffers.js';
+import { tensorF32 } from './tensors.js';
 
 /** True when the active tfjs backend is `native`. */
 export function onNative(): boolean {
   return tf.getBackend() === NATIVE_BACKEND;
 }
 
-const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+const f32 = tensorF32;
 
 export interface NativeAttentionOptions {
   batch: number;
@@ -39,9 +41,15 @@ export interface NativeAttentionOptions {
   skipPadQueries?: boolean;
   /** Attention dropout: the scaled keep mask [B, heads, T, T] (kernels/dropout.ts dropoutMask) on the probabilities. */
   dropMask?: Float32Array;
+  /**
+   * Packed rows: q, k, v and the context are [n, H], the real tokens only, sample b's being rows
+   * [rowStart[b], rowStart[b + 1]) at positions 0, 1, … (pads after them). No re-padding, no pad rows;
+   * keyMask, skipPadQueries and bias are not used with it.
+   */
+  rowStart?: Int32Array;
 }
 
-/** q, k, v [B·T,H] → context [B·T,H] (see the file comment). */
+/** q, k, v [B·T,H] (or [n,H] packed) → context of the same shape (see the file comment). */
 export function nativeAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, o: NativeAttentionOptions): tf.Tensor2D {
   const addon = requireAddon();
   const { batch, seq, heads } = o;
@@ -50,23 +58,26 @@ export function nativeAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, 
   const slopes = o.slopes ? Float32Array.from(o.slopes) : null;
   const mask = o.keyMask ? Float32Array.from(o.keyMask) : null;
   const bias = o.bias ? f32(o.bias) : null;
+  const rowStart = o.rowStart ?? null;
+  const rows = rowStart ? rowStart[batch]! : batch * seq;
+  if (q.shape[0] !== rows) throw new Error(`nativeAttention: q has ${q.shape[0]} rows, expected ${rows}`);
   const f = tf.customGrad((qi, ki, vi, save) => {
-    const out = new Float32Array(batch * seq * hidden);
+    const out = zeroBuffer(rows * hidden);
     const lse = new Float32Array(batch * heads * seq);
-    addon.attention(f32(qi as tf.Tensor), f32(ki as tf.Tensor), f32(vi as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, out, lse, o.skipPadQueries === true, o.dropMask ?? null);
-    const value = tf.tensor2d(out, [batch * seq, hidden]);
+    addon.attention(f32(qi as tf.Tensor), f32(ki as tf.Tensor), f32(vi as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, out, lse, o.skipPadQueries === true, o.dropMask ?? null, rowStart);
+    const value = tf.tensor2d(out, [rows, hidden]);
     const lseT = tf.tensor1d(lse);
     (save as tf.GradSaveFunc)([qi as tf.Tensor, ki as tf.Tensor, vi as tf.Tensor, value, lseT]);
     return {
       value,
       gradFunc: (dy, saved) => {
         const [sq, sk, sv, so, sl] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        const n = batch * seq * hidden;
-        const dq = new Float32Array(n);
-        const dk = new Float32Array(n);
-        const dv = new Float32Array(n);
-        addon.attentionGrad(f32(sq), f32(sk), f32(sv), f32(so), f32(sl), f32(dy as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, dq, dk, dv, o.skipPadQueries === true, o.dropMask ?? null);
-        const shape: [number, number] = [batch * seq, hidden];
+        const n = rows * hidden;
+        const dq = zeroBuffer(n);
+        const dk = zeroBuffer(n);
+        const dv = zeroBuffer(n);
+        addon.attentionGrad(f32(sq), f32(sk), f32(sv), f32(so), f32(sl), f32(dy as tf.Tensor), batch, heads, seq, d, slopes, mask, bias, dq, dk, dv, o.skipPadQueries === true, o.dropMask ?? null, rowStart);
+        const shape: [number, number] = [rows, hidden];
         return [tf.tensor2d(dq, shape), tf.tensor2d(dk, shape), tf.tensor2d(dv, shape)];
       },
     };
@@ -79,7 +90,7 @@ export function nativeLayerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Ten
   const addon = requireAddon();
   const [rows, cols] = x.shape;
   const body = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor | null, save: tf.GradSaveFunc) => {
-    const y = new Float32Array(rows * cols);
+    const y = outputBuffer(rows * cols);
     const mean = new Float32Array(rows);
     const rstd = new Float32Array(rows);
     addon.layerNorm(f32(xi), f32(g), f32(b), rows, cols, eps, y, mean, rstd, r ? f32(r) : null);
@@ -90,7 +101,7 @@ export function nativeLayerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Ten
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sg, ss, sr] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
         const st = f32(ss);
-        const dx = new Float32Array(rows * cols);
+        const dx = outputBuffer(rows * cols);
         const dgamma = new Float32Array(cols);
         const dbeta = new Float32Array(cols);
         addon.layerNormGrad(f32(dy), f32(sx), f32(sg), st.subarray(0, rows), st.subarray(rows), rows, cols, dx, dgamma, dbeta, sr ? f32(sr) : null);
@@ -120,14 +131,14 @@ export function nativeGelu<T extends tf.Tensor>(x: T): T {
   const addon = requireAddon();
   const f = tf.customGrad((xi, save) => {
     const t = xi as tf.Tensor;
-    const out = new Float32Array(t.size);
+    const out = outputBuffer(t.size);
     addon.geluTanh(f32(t), out);
     (save as tf.GradSaveFunc)([t]);
     return {
       value: tf.tensor(out, t.shape, 'float32'),
       gradFunc: (dy, saved) => {
         const sx = saved[0]!;
-        const dx = new Float32Array(sx.size);
+        const dx = outputBuffer(sx.size);
         addon.geluTanhGrad(f32(sx), f32(dy as tf.Tensor), dx);
         return tf.tensor(dx, sx.shape, 'float32');
       },
@@ -143,15 +154,15 @@ export function nativeGeglu<T extends tf.Tensor>(gate: T, value: T): T {
   const f = tf.customGrad((gi, vi, save) => {
     const g = gi as tf.Tensor;
     const v = vi as tf.Tensor;
-    const out = new Float32Array(g.size);
+    const out = outputBuffer(g.size);
     addon.geglu(f32(g), f32(v), out);
     (save as tf.GradSaveFunc)([g, v]);
     return {
       value: tf.tensor(out, g.shape, 'float32'),
       gradFunc: (dy, saved) => {
         const [sg, sv] = saved as [tf.Tensor, tf.Tensor];
-        const dg = new Float32Array(sg.size);
-        const dv = new Float32Array(sg.size);
+        const dg = outputBuffer(sg.size);
+        const dv = outputBuffer(sg.size);
         addon.gegluGrad(f32(sg), f32(sv), f32(dy as tf.Tensor), dg, dv);
         return [tf.tensor(dg, sg.shape, 'float32'), tf.tensor(dv, sg.shape, 'float32')];
       },

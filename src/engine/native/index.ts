@@ -16,6 +16,7 @@ import { nativeKernelNames, registerBackendAndKernels, NATIVE_BACKEND } from './
 export { NATIVE_BACKEND } from './backend.js';
 export { nativeAttention, nativeGelu, nativeGeglu, nativeLayerNorm, onNative } from './fused.js';
 export { nativeAdamWStep } from './adamw.js';
+export { countProfiledStep, resetProfile as resetNativeProfile } from './profile.js';
 export { nativeMlmHeadActive, nativeTiedMlmLoss, MLM_HEAD_ENV } from './mlm-head.js';
 
 export interface NativeInfo extends NativeAddonInfo {

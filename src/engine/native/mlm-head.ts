@@ -12,6 +12,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../../errors.js';
 import { requireAddon } from './addon.js';
+import { outputBuffer } from './buffers.js';
+import { tensorF32 } from './tensors.js';
 import { onNative } from './fused.js';
 
 export const MLM_HEAD_ENV = 'MBENCH_NATIVE_MLM_HEAD';
@@ -25,11 +27,7 @@ export function nativeMlmHeadActive(): boolean {
   throw new UserError(`${MLM_HEAD_ENV}=${v} is not a head: use 'fused' (the default) or 'unfused' (the tfjs composition, to compare)`);
 }
 
-/** A float32 tensor's values as a Float32Array (a cpu-family tensor cast from int or bool holds another array). */
-function f32(t: tf.Tensor): Float32Array {
-  const v = t.dataSync();
-  return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
-}
+const f32 = tensorF32;
 
 /**
  * h [M,H], table [V,H], bias [V], labels [M] in [0, V) → [mean loss (nats), correct count]; gradients for h,
@@ -53,8 +51,8 @@ export function nativeTiedMlmLoss(h: tf.Tensor2D, table: tf.Tensor2D, bias: tf.T
       gradFunc: (dy, saved) => {
         const [gh, gt, gb, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
         const scale = m > 0 ? f32(dy as tf.Tensor)[0]! / m : 0; // d mean loss; the count has no gradient
-        const dh = new Float32Array(m * hidden);
-        const dTable = new Float32Array(vocab * hidden);
+        const dh = outputBuffer(m * hidden);
+        const dTable = outputBuffer(vocab * hidden);
         const dBias = new Float32Array(vocab);
         addon.mlmHeadGrad(f32(gh), f32(gt), f32(gb), labels, m, hidden, vocab, f32(gs), scale, dh, dTable, dBias);
         return [tf.tensor2d(dh, [m, hidden]), tf.tensor2d(dTable, [vocab, hidden]), tf.tensor1d(dBias)];

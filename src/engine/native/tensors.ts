@@ -4,6 +4,7 @@
  * Float32Arrays back through `makeTensorInfo`.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import * as tfc from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 /** The typed array behind a tensor on a cpu-family backend (read-only: other tensors may share it). */
@@ -18,6 +19,16 @@ export function valuesOf(backend: MathBackendCPU, t: tf.TensorInfo): Float32Arra
  */
 export function f32(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array {
   const v = valuesOf(backend, t);
+  return v instanceof Float32Array ? v : Float32Array.from(v);
+}
+
+/**
+ * A float32 tensor's values for a fused op on the active backend, without handing them out (unlike dataSync(),
+ * which lets the buffer escape recycling, buffers.ts); a tensor held elsewhere is read through dataSync().
+ */
+export function tensorF32(t: tf.Tensor): Float32Array {
+  const backend = tfc.backend() as MathBackendCPU;
+  const v = backend.data?.has(t.dataId) ? (backend.data.get(t.dataId).values as Float32Array | Int32Array | Uint8Array) : t.dataSync();
   return v instanceof Float32Array ? v : Float32Array.from(v);
 }
 

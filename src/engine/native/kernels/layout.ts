@@ -3,6 +3,7 @@
  * scatters that are gathers' gradients — UnsortedSegmentSum and ScatterNd (both sum rows that repeat).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { outputBuffer, zeroBuffer } from '../buffers.js';
 import { f32, i32, sizeOf, stridesOf } from '../tensors.js';
 import { allFloat32, input, output, type KernelFactory } from './context.js';
 
@@ -38,7 +39,7 @@ export const layoutKernels: KernelFactory = (addon) => [
       if (!allFloat32(x)) return fallback(args);
       const perm = ((args.attrs ?? {}) as { perm: number[] }).perm;
       const outShape = perm.map((d) => x.shape[d]!);
-      const out = new Float32Array(sizeOf(x.shape));
+      const out = outputBuffer(sizeOf(x.shape));
       addon.transpose(f32(args.backend, x), [...x.shape], [...perm], out);
       return output(args.backend, outShape, out);
     },
@@ -51,7 +52,7 @@ export const layoutKernels: KernelFactory = (addon) => [
       const rank = x.shape.length;
       if (!allFloat32(x) || rank === 0 || (dim !== -1 && dim !== rank - 1)) return fallback(args);
       const cols = x.shape[rank - 1]!;
-      const out = new Float32Array(sizeOf(x.shape));
+      const out = outputBuffer(sizeOf(x.shape));
       addon.softmax(f32(args.backend, x), sizeOf(x.shape) / Math.max(cols, 1), cols, out);
       return output(args.backend, [...x.shape], out);
     },
@@ -70,7 +71,7 @@ export const layoutKernels: KernelFactory = (addon) => [
       const outer = sizeOf(x.shape.slice(0, axis));
       const inner = sizeOf(x.shape.slice(axis + 1));
       const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-      const out = new Float32Array(outer * idx.length * inner);
+      const out = outputBuffer(outer * idx.length * inner);
       addon.gather(f32(args.backend, x), outer, axisSize, inner, idx, out);
       return output(args.backend, outShape, out);
     },
@@ -85,7 +86,7 @@ export const layoutKernels: KernelFactory = (addon) => [
       if (!allFloat32(x) || x.shape.slice(0, lead).join() !== ids.shape.join()) return fallback(args);
       const rows = sizeOf(ids.shape);
       const rest = x.shape.slice(lead);
-      const out = new Float32Array(numSegments * sizeOf(rest));
+      const out = zeroBuffer(numSegments * sizeOf(rest));
       addon.segmentSum(f32(args.backend, x), rows, sizeOf(rest), i32(args.backend, ids), numSegments, out);
       return output(args.backend, [numSegments, ...rest], out);
     },
@@ -99,7 +100,7 @@ export const layoutKernels: KernelFactory = (addon) => [
       if (!allFloat32(params) || depth < 1 || depth > params.shape.length) return fallback(args);
       const flat = flatRows('GatherNd', i32(args.backend, indices), depth, params.shape);
       const inner = sizeOf(params.shape.slice(depth));
-      const out = new Float32Array(flat.length * inner);
+      const out = outputBuffer(flat.length * inner);
       addon.gather(f32(args.backend, params), 1, sizeOf(params.shape.slice(0, depth)), inner, flat, out);
       return output(args.backend, [...indices.shape.slice(0, -1), ...params.shape.slice(depth)], out);
     },
@@ -117,7 +118,7 @@ export const layoutKernels: KernelFactory = (addon) => [
       const rows = flat.length;
       const inner = sizeOf(shape.slice(depth));
       const numRows = sizeOf(shape.slice(0, depth));
-      const out = new Float32Array(numRows * inner);
+      const out = zeroBuffer(numRows * inner);
       addon.segmentSum(f32(args.backend, updates), rows, inner, flat, numRows, out);
       return output(args.backend, [...shape], out);
     },

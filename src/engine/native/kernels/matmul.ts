@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '../addon.js';
+import { outputBuffer } from '../buffers.js';
 import { BINARY, UNARY } from '../addon.js';
 import { broadcastStrides, collapseDims, f32, sizeOf, stridesOf } from '../tensors.js';
 import { allFloat32, input, output, type KernelArgs, type KernelFactory } from './context.js';
@@ -27,7 +28,7 @@ export function batchProduct(addon: NativeAddon, args: KernelArgs, a: tf.TensorI
   const batchB = b.shape.slice(0, -2);
   const batch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
   const outShape = [...batch, m, n];
-  const out = new Float32Array(sizeOf(outShape));
+  const out = outputBuffer(sizeOf(outShape));
   const av = f32(args.backend, a);
   const bv = f32(args.backend, b);
   const items = sizeOf(batch);

@@ -4,6 +4,7 @@
  * are first transposed to the end, as tfjs's cpu kernels do.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { zeroBuffer } from '../buffers.js';
 import { REDUCE } from '../addon.js';
 import { f32, sizeOf } from '../tensors.js';
 import { allFloat32, input, output, type KernelFactory, type NativeKernel } from './context.js';
@@ -44,7 +45,7 @@ export const reduceKernels: KernelFactory = (addon) =>
         const A = sizeOf(view.slice(0, first));
         const R = sizeOf(view.slice(first, last));
         const B = sizeOf(view.slice(last));
-        const out = new Float32Array(A * B);
+        const out = zeroBuffer(A * B);
         addon.reduce(op, values, A, axes.length === 0 ? 1 : R, B, out);
         return output(args.backend, outShape, out);
       },
