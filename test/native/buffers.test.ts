@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { sizeClass } from '../../src/engine/native/buffers.js';
 import { skipNative } from './compare.js';
 
 const N = 1 << 16; // the smallest recycled length (src/engine/native/buffers.ts)
@@ -18,9 +19,39 @@ describe('native backend: recycled tensor buffers', { skip: skipNative }, () => 
     const first = backing(x);
     x.dispose();
     const y = tf.mul(a, a);
-    assert.equal(backing(y), first);
+    assert.equal((backing(y) as Float32Array).buffer, (first as Float32Array).buffer);
     assert.deepEqual([...y.dataSync().subarray(0, 3)], [4, 4, 4]);
     tf.dispose([a, y]);
+  });
+
+  it('a buffer serves any length of its size class (unpadded activations change length every batch)', () => {
+    tf.setBackend('native');
+    // 2^17 + 1000 and 2^17 + 9000 floats share the class 2^17 + 2^14; 2^17 + 20000 is the next one
+    const a = tf.fill([(1 << 17) + 1000], 1);
+    const x = tf.add(a, a);
+    const buffer = (backing(x) as Float32Array).buffer;
+    assert.equal(buffer.byteLength, 4 * sizeClass((1 << 17) + 1000));
+    x.dispose();
+    const b = tf.fill([(1 << 17) + 9000], 2);
+    const y = tf.mul(b, b);
+    assert.equal((backing(y) as Float32Array).buffer, buffer);
+    assert.equal(y.size, (1 << 17) + 9000);
+    const v = y.dataSync();
+    assert.equal(v.length, (1 << 17) + 9000);
+    assert.ok(v.every((e) => e === 4));
+    const c = tf.fill([(1 << 17) + 20000], 3);
+    const z = tf.add(c, c);
+    assert.notEqual((backing(z) as Float32Array).buffer, buffer);
+    tf.dispose([a, b, c, y, z]);
+  });
+
+  it('size classes: small lengths as they are, then eighths of a power of two', () => {
+    assert.equal(sizeClass(100), 100);
+    assert.equal(sizeClass(N - 1), N - 1);
+    assert.equal(sizeClass(N), N);
+    assert.equal(sizeClass(N + 1), N + N / 8);
+    assert.equal(sizeClass(1423 * 128), 196608); // 182,144 floats: 2^17 + 4·2^14
+    assert.equal(sizeClass(2 ** 20 - 1), 2 ** 20);
   });
 
   it('never recycles a buffer that was read out or viewed by another tensor', () => {

@@ -5,8 +5,11 @@
  * or gradient is fresh heap memory whose pages fault in on first write: a [4096,128]·[128,512] product took
  * 2.2 ms into a warm array and 5.5–6.6 ms into a fresh one (perf: the faults sit in the GEMM's stores), and
  * element-wise ops lost as much again. Here a large buffer (≥ 256 KiB) that a native kernel or fused op
- * made goes back to a free list when tfjs disposes its tensor, and the next output of the same length reuses
- * it, warm.
+ * made goes back to a free list when tfjs disposes its tensor, and the next output of the same size class
+ * reuses it, warm. Size classes (eighths of a power of two, so at most 12.5% unused) matter for unpadded models:
+ * mosaic's activations are [real tokens, H], a different length every batch, so recycling by exact length found
+ * almost nothing to reuse (the quickstart's mosaic step, batch 24 × 64 on one thread, ran at half bert's speed).
+ * A recycled buffer is handed out as a view of its first n floats.
  *
  * Safety: a buffer is recycled only while nothing outside the backend can hold it. It leaves the pool for good
  * ("escapes") when its values are read out (readSync / dataSync / data(), which hand out the array itself),
@@ -18,25 +21,37 @@
 const MIN_FLOATS = 1 << 16;
 const MAX_POOLED_BYTES = 512 * 2 ** 20;
 
-const free = new Map<number, Float32Array[]>();
+/** Free buffers by capacity (floats). */
+const free = new Map<number, ArrayBuffer[]>();
 let pooledBytes = 0;
-/** Buffers the pool made, each with its one array, while they are candidates for recycling. */
+/** Buffers the pool made, each with the one array (view) it last handed out, while they are candidates for
+ *  recycling. */
 const owned = new WeakMap<ArrayBuffer, Float32Array>();
 /** Owned buffers that back a live tensor now. */
 const live = new WeakSet<ArrayBuffer>();
 
+/** The capacity a buffer of n floats is made with: n rounded up to an eighth of its power of two. */
+export function sizeClass(n: number): number {
+  if (n < MIN_FLOATS) return n;
+  const step = 2 ** Math.floor(Math.log2(n)) / 8;
+  return Math.ceil(n / step) * step;
+}
+
 function take(n: number): Float32Array | null {
   if (n < MIN_FLOATS) return null;
-  const list = free.get(n);
-  const a = list?.pop();
-  if (!a) return null;
-  pooledBytes -= a.byteLength;
+  const buf = free.get(sizeClass(n))?.pop();
+  if (!buf) return null;
+  pooledBytes -= buf.byteLength;
+  const a = new Float32Array(buf, 0, n);
+  owned.set(buf, a);
   return a;
 }
 
 function fresh(n: number): Float32Array {
-  const a = new Float32Array(n);
-  if (n >= MIN_FLOATS) owned.set(a.buffer as ArrayBuffer, a);
+  if (n < MIN_FLOATS) return new Float32Array(n);
+  const buf = new ArrayBuffer(sizeClass(n) * 4);
+  const a = new Float32Array(buf, 0, n);
+  owned.set(buf, a);
   return a;
 }
 
@@ -75,9 +90,10 @@ export function onDispose(values: unknown): void {
   if (!(values instanceof Float32Array)) return;
   const buf = values.buffer as ArrayBuffer;
   live.delete(buf);
-  if (owned.get(buf) !== values || pooledBytes + values.byteLength > MAX_POOLED_BYTES) return;
-  const list = free.get(values.length);
-  if (list) list.push(values);
-  else free.set(values.length, [values]);
-  pooledBytes += values.byteLength;
+  if (owned.get(buf) !== values || pooledBytes + buf.byteLength > MAX_POOLED_BYTES) return;
+  const capacity = buf.byteLength / 4;
+  const list = free.get(capacity);
+  if (list) list.push(buf);
+  else free.set(capacity, [buf]);
+  pooledBytes += buf.byteLength;
 }
