@@ -60,6 +60,46 @@ describe('native MatMul / BatchMatMul / _FusedMatMul', { skip: skipNative }, () 
     assert.deepEqual(r, [[19, 22], [43, 50]]);
   });
 
+  it('the built-in GEMM reads A in place, copied or packed, split by rows or columns, against a float64 sum', () => {
+    const r = loadAddon();
+    if (!r.ok) return;
+    const addon = r.addon;
+    const before = addon.info().gemm;
+    assert.ok(addon.setGemmEngine('builtin'));
+    const rand = rng(31);
+    // [transA, transB, M, N, K, beta]: A's row stride (K, or M when transposed) 300 or 100 is read in place,
+    // 1024 (rows 4 KiB apart) is copied first; M = 61/1024/100 leaves a ragged last panel or none; K = 1024/800
+    // runs several K blocks accumulating into C (beta = 0.5 checks C's old values are scaled once); the
+    // transposed A with N = 200 is split by columns, the others by rows.
+    const cases = [
+      [false, false, 100, 77, 300, 0],
+      [false, true, 61, 70, 1024, 0.5],
+      [true, false, 1024, 70, 50, 0],
+      [true, false, 100, 200, 800, 0.5],
+      [true, true, 61, 45, 300, 0],
+    ] as const;
+    try {
+      for (const [ta, tb, m, n, k, beta] of cases) {
+        const a = Float32Array.from({ length: m * k }, () => rand() - 0.5);
+        const b = Float32Array.from({ length: k * n }, () => rand() - 0.5);
+        const c0 = Float32Array.from({ length: m * n }, () => rand() - 0.5);
+        const c = Float32Array.from(c0);
+        addon.gemm(ta, tb, m, n, k, 0.75, a, b, beta, c);
+        let worst = 0;
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let q = 0; q < k; q++) s += a[ta ? q * m + i : i * k + q]! * b[tb ? j * k + q : q * n + j]!;
+            const want = 0.75 * s + beta * c0[i * n + j]!;
+            worst = Math.max(worst, Math.abs(c[i * n + j]! - want) / (1 + Math.abs(want)));
+          }
+        assert.ok(worst < 1e-5, `ta=${ta} tb=${tb} ${m}x${n}x${k} beta=${beta}: error ${worst}`);
+      }
+    } finally {
+      addon.setGemmEngine(before === 'openblas' ? 'openblas' : 'builtin');
+    }
+  });
+
   it('OpenBLAS and the built-in GEMM agree (when OpenBLAS is present)', (t) => {
     const r = loadAddon();
     if (!r.ok) return;

@@ -142,11 +142,12 @@ static void pack_b(const Gemm& g, long k0, long kc, long j0, long nc, int NR, fl
 // ---------------------------------------------------------------------------------------------------------
 // 3. Micro-kernels: acc[MR][NR] = Σ_k a[k][r] · b[k][c]; then C = alpha·acc + beta·C (C not read when beta
 // is 0, so garbage or NaN in a fresh output cannot leak in).
-typedef void (*micro_fn)(long kc, const float* a, const float* b, float* C, long ldc, float alpha, float beta);
+// a(r, k) = a[k·cs + r]: cs = MR for a packed panel, lda for a transposed A read in place.
+typedef void (*micro_fn)(long kc, const float* a, long cs, const float* b, float* C, long ldc, float alpha, float beta);
 
 #if MBN_X86
-__attribute__((target("avx512f"))) static void micro_avx512(long kc, const float* a, const float* b, float* C,
-                                                             long ldc, float alpha, float beta) {
+__attribute__((target("avx512f"))) static void micro_avx512(long kc, const float* a, long cs, const float* b,
+                                                             float* C, long ldc, float alpha, float beta) {
   // 12 × 32 tile: 24 zmm accumulators, 2 zmm of B per k, A broadcast from memory.
   // C's 24 cache lines are fetched while the k loop runs: with a row stride that is a multiple of 4 KB they all
   // fall in one L1 set, and loading them only at the end cost ~15% of the time at n = 2048.
@@ -158,7 +159,7 @@ __attribute__((target("avx512f"))) static void micro_avx512(long kc, const float
   for (int r = 0; r < 12; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
   for (long k = 0; k < kc; ++k) {
     __m512 b0 = _mm512_loadu_ps(b + k * 32), b1 = _mm512_loadu_ps(b + k * 32 + 16);
-    const float* ak = a + k * 12;
+    const float* ak = a + k * cs;
 #pragma GCC unroll 12
     for (int r = 0; r < 12; ++r) {
       __m512 av = _mm512_set1_ps(ak[r]);
@@ -177,14 +178,44 @@ __attribute__((target("avx512f"))) static void micro_avx512(long kc, const float
   }
 }
 
-__attribute__((target("avx2,fma"))) static void micro_avx2(long kc, const float* a, const float* b, float* C,
+// The same 12 × 32 tile with A's 12 rows read in place from a row-major A: a(r, k) = a[r·rs + k]. Each row is a
+// sequential stream, so no packing is needed; used when the rows do not all fall in one L1 set (see a_in_place).
+__attribute__((target("avx512f"))) static void micro_avx512_rows(long kc, const float* a, long rs, const float* b,
+                                                                  float* C, long ldc, float alpha, float beta) {
+  for (int r = 0; r < 12; ++r) {
+    _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc + 16), _MM_HINT_T0);
+  }
+  __m512 c[12][2];
+  for (int r = 0; r < 12; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
+  for (long k = 0; k < kc; ++k) {
+    __m512 b0 = _mm512_loadu_ps(b + k * 32), b1 = _mm512_loadu_ps(b + k * 32 + 16);
+#pragma GCC unroll 12
+    for (int r = 0; r < 12; ++r) {
+      __m512 av = _mm512_set1_ps(a[r * rs + k]);
+      c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);
+      c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);
+    }
+  }
+  __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  for (int r = 0; r < 12; ++r) {
+    float* cr = C + r * ldc;
+    for (int h = 0; h < 2; ++h) {
+      __m512 v = _mm512_mul_ps(c[r][h], va);
+      if (beta != 0.f) v = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16 * h), v);
+      _mm512_storeu_ps(cr + 16 * h, v);
+    }
+  }
+}
+
+__attribute__((target("avx2,fma"))) static void micro_avx2(long kc, const float* a, long cs, const float* b, float* C,
                                                             long ldc, float alpha, float beta) {
   // 6 × 16 tile: 12 ymm accumulators.
   __m256 c[6][2];
   for (int r = 0; r < 6; ++r) c[r][0] = c[r][1] = _mm256_setzero_ps();
   for (long k = 0; k < kc; ++k) {
     __m256 b0 = _mm256_loadu_ps(b + k * 16), b1 = _mm256_loadu_ps(b + k * 16 + 8);
-    const float* ak = a + k * 6;
+    const float* ak = a + k * cs;
 #pragma GCC unroll 6
     for (int r = 0; r < 6; ++r) {
       __m256 av = _mm256_broadcast_ss(ak + r);
@@ -205,13 +236,13 @@ __attribute__((target("avx2,fma"))) static void micro_avx2(long kc, const float*
 
 #endif  // MBN_X86
 
-static void micro_portable(long kc, const float* a, const float* b, float* C, long ldc, float alpha,
+static void micro_portable(long kc, const float* a, long cs, const float* b, float* C, long ldc, float alpha,
                            float beta) {
   // 4 × 16 tile in plain C++ (the compiler vectorises the inner loop to whatever the baseline ISA has).
   float c[4][16] = {};
   for (long k = 0; k < kc; ++k)
     for (int r = 0; r < 4; ++r)
-      for (int j = 0; j < 16; ++j) c[r][j] += a[k * 4 + r] * b[k * 16 + j];
+      for (int j = 0; j < 16; ++j) c[r][j] += a[k * cs + r] * b[k * 16 + j];
   for (int r = 0; r < 4; ++r)
     for (int j = 0; j < 16; ++j)
       C[r * ldc + j] = alpha * c[r][j] + (beta != 0.f ? beta * C[r * ldc + j] : 0.f);
@@ -300,9 +331,9 @@ static void macro_kernel(const Gemm& g, const float* Ap, const float* Bp, long i
       int rows = static_cast<int>(std::min<long>(MR, mc - ir));
       float* Cij = g.C + (ic + ir) * g.ldc + jc + jr;
       if (rows == MR && cols == NR) {
-        I.micro(kc, Ap + ir * kc, Bp + jr * kc, Cij, g.ldc, g.alpha, beta);
+        I.micro(kc, Ap + ir * kc, MR, Bp + jr * kc, Cij, g.ldc, g.alpha, beta);
       } else {
-        I.micro(kc, Ap + ir * kc, Bp + jr * kc, tile, NR, g.alpha, 0.f);
+        I.micro(kc, Ap + ir * kc, MR, Bp + jr * kc, tile, NR, g.alpha, 0.f);
         for (int r = 0; r < rows; ++r)
           for (int c = 0; c < cols; ++c) {
             float* d = Cij + r * g.ldc + c;
@@ -333,11 +364,91 @@ void gemm_packed(const float* Ap, const float* Bp, long mc, long nc, long kc, fl
   macro_kernel(g, Ap, Bp, 0, mc, 0, nc, kc, beta);
 }
 
+// Whether op(A)'s full 12-row panels are read in place by the AVX-512 kernels instead of being copied first. Row
+// starts (or, for a transposed A, k steps) a multiple of 4 KiB apart all fall in one L1 set and evict each other
+// and B (mosaic's K = 1024 products ran ~20% slower in place, lda = 1024); those go through a small copy.
+// MBENCH_GEMM_A=copy copies every panel (to compare).
+static bool a_in_place(const Gemm& g) {
+  static const bool allowed = [] {
+    const char* v = std::getenv("MBENCH_GEMM_A");
+    return !(v && std::strcmp(v, "copy") == 0) && std::strcmp(isa().name, "avx512") == 0;
+  }();
+  return allowed && g.lda % 1024 != 0;
+}
+
+// C[i0 .. i0+mc, jc .. jc+nc] (+)= op(A)[i0 .. i0+mc, pc .. pc+kc] · the packed B block (kc × nc) on the calling
+// thread. The loop runs each MR-row panel of A (12 × kc: ≤ 18 KiB, held in L1) against every NR-column panel of
+// the B block (held in L2), so A streams from memory once and is never packed as a whole: BLIS's order with the
+// roles of A and B swapped, because here A is the broadcast operand. With AVX-512 a non-transposed A is read in
+// place row by row (micro_avx512_rows) and a transposed one 12 contiguous floats per k (the packed layout with
+// stride lda); ragged panels, other ISAs and 4 KiB-aliased strides are copied into a per-thread buffer first.
+static void row_block(const Gemm& g, const float* Bp, long i0, long mc, long pc, long kc, long jc, long nc, float beta) {
+  const Isa& I = isa();
+  const int MR = I.MR, NR = I.NR;
+  static thread_local AlignedBuf pbuf;
+  alignas(64) float tile[12 * 32];
+  const bool avx512 = MR == 12 && NR == 32 && std::strcmp(I.name, "avx512") == 0;
+  const bool in_place = a_in_place(g);
+#if MBN_X86
+  const bool by_rows = avx512 && !g.transA;
+#else
+  const bool by_rows = false;
+#endif
+  for (long ir = i0; ir < i0 + mc; ir += MR) {
+    int rows = static_cast<int>(std::min<long>(MR, i0 + mc - ir));
+    const float* a;
+    long stride;
+    if (by_rows) {
+      if (rows == MR && in_place) {
+        a = g.A + ir * g.lda + pc;
+        stride = g.lda;
+      } else {
+        // A row stride that is a multiple of 16 floats plus 16: rows start in different L1 sets.
+        long ld = (kc + 15) / 16 * 16 + 16;
+        float* p = pbuf.get(MR * ld);
+        for (int r = 0; r < rows; ++r) std::memcpy(p + r * ld, g.A + (ir + r) * g.lda + pc, sizeof(float) * kc);
+        for (int r = rows; r < MR; ++r) std::memset(p + r * ld, 0, sizeof(float) * kc);
+        a = p;
+        stride = ld;
+      }
+    } else if (avx512 && g.transA && rows == MR && in_place) {
+      a = g.A + pc * g.lda + ir;
+      stride = g.lda;
+    } else {
+      float* p = pbuf.get(MR * kc);
+      pack_a(g, ir, rows, pc, kc, MR, p);
+      a = p;
+      stride = MR;
+    }
+    for (long jr = 0; jr < nc; jr += NR) {
+      int cols = static_cast<int>(std::min<long>(NR, nc - jr));
+      float* Cij = g.C + ir * g.ldc + jc + jr;
+      bool full = rows == MR && cols == NR;
+      float* dst = full ? Cij : tile;
+      long ldd = full ? g.ldc : NR;
+      float b = full ? beta : 0.f;
+#if MBN_X86
+      if (by_rows)
+        micro_avx512_rows(kc, a, stride, Bp + jr * kc, dst, ldd, g.alpha, b);
+      else
+#endif
+        I.micro(kc, a, stride, Bp + jr * kc, dst, ldd, g.alpha, b);
+      if (!full) {
+        for (int r = 0; r < rows; ++r)
+          for (int c = 0; c < cols; ++c) {
+            float* d = Cij + r * g.ldc + c;
+            *d = tile[r * NR + c] + (beta != 0.f ? beta * *d : 0.f);
+          }
+      }
+    }
+  }
+}
+
 // C's rows [m0, m1) × columns [n0, n1) on the calling thread.
 static void gemm_block(const Gemm& g, long m0, long m1, long n0, long n1) {
   const Isa& I = isa();
   const Blocking Bk = blocking();
-  static thread_local AlignedBuf abuf, bbuf;
+  static thread_local AlignedBuf bbuf;
   const long kstep = even_step(g.K, Bk.KC);
   for (long jc = n0; jc < n1; jc += Bk.NC) {
     long nc = std::min(Bk.NC, n1 - jc);
@@ -347,12 +458,7 @@ static void gemm_block(const Gemm& g, long m0, long m1, long n0, long n1) {
       float beta = pc == 0 ? g.beta : 1.f;
       float* Bp = bbuf.get(ncp * kc);
       pack_b(g, pc, kc, jc, nc, I.NR, Bp);
-      for (long ic = m0; ic < m1; ic += Bk.MC) {
-        long mc = std::min(Bk.MC, m1 - ic);
-        float* Ap = abuf.get(((mc + I.MR - 1) / I.MR * I.MR) * kc);
-        pack_a(g, ic, mc, pc, kc, I.MR, Ap);
-        macro_kernel(g, Ap, Bp, ic, mc, jc, nc, kc, beta);
-      }
+      row_block(g, Bp, m0, m1 - m0, pc, kc, jc, nc, beta);
     }
   }
 }
@@ -382,7 +488,19 @@ void sgemm_builtin(const Gemm& g) {
   int T = pool().threads();
   double flops = 2.0 * g.M * g.N * g.K;
   if (T == 1 || flops < 2e5 || in_parallel_region()) return gemm_block(g, 0, g.M, 0, g.N);
-  if (g.M < 2L * T * I.MR) {
+  // Columns or rows (MBENCH_GEMM_SPLIT=cols|rows overrides, for tuning). Columns cost one pool dispatch per
+  // product and no shared packing, but every thread reads all of A: chosen for a transposed A read in place
+  // (weight gradients Xᵀ·dY: few rows, K in the thousands, so rows meant ~11 K blocks of two dispatches each)
+  // when every thread gets at least two NR-column panels, or when there are too few rows to share. Measured on
+  // mini's products (2 threads, Zen 5, two alternating rounds): Xᵀ·dY at M = N = 256, K = 4096 ran 245–263
+  // GFLOP/s by rows and 268–297 by columns; the non-transposed products ran 5–15% faster by rows.
+  static const int split_env = [] {
+    const char* v = std::getenv("MBENCH_GEMM_SPLIT");
+    return v ? (std::strcmp(v, "cols") == 0 ? 1 : std::strcmp(v, "rows") == 0 ? 2 : 0) : 0;
+  }();
+  bool cols = g.M < 2L * T * I.MR || (g.transA && a_in_place(g) && g.N >= 2L * T * I.NR);
+  if (split_env) cols = split_env == 1;
+  if (cols) {
     long units = (g.N + I.NR - 1) / I.NR;
     long chunks = std::min<long>(units, T);
     long per = (units + chunks - 1) / chunks * I.NR;
@@ -415,14 +533,8 @@ void sgemm_builtin(const Gemm& g) {
         if (q0 < q1) pack_b(g, pc, kc, jc + q0 * I.NR, std::min(nc, q1 * I.NR) - q0 * I.NR, I.NR, Bp + q0 * I.NR * kc);
       });
       pool().parallel_for(chunks, [&](long c) {
-        static thread_local AlignedBuf abuf;
         long m0 = c * per, m1 = std::min(g.M, m0 + per);
-        for (long ic = m0; ic < m1; ic += Bk.MC) {
-          long mc = std::min(Bk.MC, m1 - ic);
-          float* Ap = abuf.get(((mc + I.MR - 1) / I.MR * I.MR) * kc);
-          pack_a(g, ic, mc, pc, kc, I.MR, Ap);
-          macro_kernel(g, Ap, Bp, ic, mc, jc, nc, kc, beta);
-        }
+        if (m0 < m1) row_block(g, Bp, m0, m1 - m0, pc, kc, jc, nc, beta);
       });
     }
   }
