@@ -2,7 +2,8 @@
  * Dropout with a reproducible mask: keep each element with probability 1 − rate and scale kept ones by
  * 1/(1 − rate) (inverted dropout). The mask comes from a small JS generator (src/random.ts) keyed on `seed`, so
  * the same seed gives the same mask on every backend, and a resumed run drops the same units. Generating the
- * mask in JS is ~20× faster than tf.randomUniform on wasm.
+ * mask in JS is ~20× faster than tf.randomUniform on wasm; on `native` the addon draws the same numbers on
+ * every thread (the generator is counter-based).
  *
  * Keyed by sample: a tensor whose rows belong to the samples of a batch (SampleBlocks) can draw each sample's
  * block of the mask from its own stream, keyed on (seed, global sample index). A sample is then dropped the same
@@ -13,9 +14,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, mixSeed } from '../src/random.js';
+import { nativeDropoutMask, onNative } from '../src/engine/native/fused.js';
 
 /** The scaled keep mask of `size` elements: 0 or 1/(1 − rate). */
 export function dropoutMask(size: number, rate: number, seed: number): Float32Array {
+  if (onNative()) return nativeDropoutMask([mixSeed(seed)], [size], rate); // the same numbers, on every thread
   const rng = new Rng(mixSeed(seed));
   const keep = 1 / (1 - rate);
   const mask = new Float32Array(size);
@@ -41,6 +44,10 @@ export function sampleRows(firstSample: number, rowsPerSample: ArrayLike<number>
 
 /** The scaled keep mask of a tensor divided into samples, each sample's block from the stream (seed, its index). */
 export function sampleDropoutMask(blocks: SampleBlocks, rate: number, seed: number): Float32Array {
+  if (onNative()) {
+    const states = Array.from(blocks.elements, (_, s) => mixSeed(seed, blocks.firstSample + s));
+    return nativeDropoutMask(states, blocks.elements, rate);
+  }
   let size = 0;
   for (let s = 0; s < blocks.elements.length; s++) size += blocks.elements[s]!;
   const keep = 1 / (1 - rate);

@@ -320,6 +320,29 @@ MBN_FN(gegluGrad) {
   return undefined(env);
 }
 
+// dropoutMask(out, rate, keep, states, starts): states [blocks] (uint32 values), starts [blocks + 1] element
+// offsets (starts[0] = 0, starts[blocks] = out.length); see elementwise.h dropout_mask.
+MBN_FN(dropoutMask) {
+  size_t n, ns, nb;
+  float* out = a.f32(0, &n);
+  double rate = a.num(1);
+  float keep = static_cast<float>(a.num(2));
+  double* st = a.f64(3, &ns);
+  double* starts = a.f64(4, &nb);
+  if (!(rate >= 0.0 && rate < 1.0)) throw ArgError{"rate must be in [0, 1)"};
+  if (nb != ns + 1) throw ArgError{"starts must hold one more value than states"};
+  std::vector<uint32_t> states(ns);
+  std::vector<long> off(nb);
+  for (size_t i = 0; i < ns; ++i) states[i] = static_cast<uint32_t>(st[i]);
+  for (size_t i = 0; i < nb; ++i) {
+    off[i] = static_cast<long>(starts[i]);
+    if (i > 0 && off[i] < off[i - 1]) throw ArgError{"starts must not decrease"};
+  }
+  if (off[0] != 0 || off[ns] != static_cast<long>(n)) throw ArgError{"starts must run from 0 to out's length"};
+  dropout_mask(out, states.data(), off.data(), static_cast<long>(ns), rate, keep);
+  return undefined(env);
+}
+
 // adamw(p, g, m, v, beta1, beta2, eps, shrink, step, sqrtBc2) — updates p, m, v in place (see elementwise.h).
 MBN_FN(adamw) {
   long n;
@@ -515,7 +538,7 @@ static napi_value init(napi_env env, napi_value exports) {
       P(info),    P(peakFlops), P(setGemmEngine), P(gemm),    P(gemmBatched), P(unary),     P(binary),
       P(reduce),  P(transpose),     P(softmax), P(gather),      P(segmentSum), P(adamw),
       P(layerNorm), P(layerNormGrad), P(attention), P(attentionGrad), P(geluTanh), P(geluTanhGrad),
-      P(geglu),   P(gegluGrad), P(mlmHead), P(mlmHeadGrad),
+      P(geglu),   P(gegluGrad), P(mlmHead), P(mlmHeadGrad), P(dropoutMask),
 #undef P
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -367,4 +367,41 @@ void adamw(float* p, const float* g, float* m, float* v, long n, float beta1, fl
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Dropout masks (see elementwise.h). u / 2³² ≥ rate holds exactly when u ≥ ⌈rate · 2³²⌉ (u is an integer and
+// rate · 2³² is exact in double, a power-of-two scaling), so the loop compares integers and vectorises.
+
+static inline uint32_t mix32(uint32_t x) {
+  x = (x ^ (x >> 16)) * 0x85ebca6bu;
+  x = (x ^ (x >> 13)) * 0xc2b2ae35u;
+  return x ^ (x >> 16);
+}
+
+MBN_CLONES static void dropout_run(float* __restrict out, uint32_t state, long first, long n, uint32_t threshold,
+                                   float keep) {
+  for (long i = 0; i < n; ++i) {
+    uint32_t u = mix32(state + static_cast<uint32_t>(first + i + 1) * 0x9e3779b9u);
+    out[i] = u >= threshold ? keep : 0.f;
+  }
+}
+
+void dropout_mask(float* out, const uint32_t* states, const long* starts, long blocks, double rate, float keep) {
+  const long total = starts[blocks];
+  const double t = std::ceil(rate * 4294967296.0);
+  if (t >= 4294967296.0) {  // nothing is kept
+    std::memset(out, 0, sizeof(float) * total);
+    return;
+  }
+  const uint32_t threshold = t <= 0.0 ? 0u : static_cast<uint32_t>(t);
+  parallel_range(total, 1L << 15, [&](long s, long e) {
+    long b = std::upper_bound(starts, starts + blocks + 1, s) - starts - 1;
+    for (long i = s; i < e;) {
+      while (i >= starts[b + 1]) ++b;
+      long end = std::min(e, starts[b + 1]);
+      dropout_run(out + i, states[b], i - starts[b], end - i, threshold, keep);
+      i = end;
+    }
+  });
+}
+
 }  // namespace mbn

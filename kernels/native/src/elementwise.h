@@ -37,4 +37,10 @@ void geglu_grad(const float* gate, const float* value, const float* dy, float* d
 void adamw(float* p, const float* g, float* m, float* v, long n, float beta1, float beta2, float eps, float shrink,
            float step, float sqrt_bc2);
 
+// Inverted-dropout keep masks from mbench's SplitMix32 streams (src/random.ts Rng), bit for bit as the JS
+// generator draws them: block b owns out[starts[b] .. starts[b+1]) and its element i is
+// (mix32(states[b] + (i + 1)·0x9e3779b9) / 2³² ≥ rate) ? keep : 0. Counter-based, so any element can be made on
+// any thread.
+void dropout_mask(float* out, const uint32_t* states, const long* starts, long blocks, double rate, float keep);
+
 }  // namespace mbn

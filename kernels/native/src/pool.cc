@@ -25,8 +25,13 @@ DenormalsOff::DenormalsOff() : saved_(0) {}
 DenormalsOff::~DenormalsOff() {}
 #endif
 
-// How long a worker (or the waiting caller) polls before it sleeps on the condition variable.
-static const double kSpinMicros = 50.0;
+// How long a worker (or the waiting caller) polls before it sleeps on the condition variable
+// (MBENCH_NATIVE_SPIN_US overrides, for tuning).
+static const double kSpinMicros = [] {
+  const char* v = std::getenv("MBENCH_NATIVE_SPIN_US");
+  double x = v ? std::atof(v) : 0.0;
+  return x > 0 ? x : 50.0;
+}();
 
 static inline void cpu_relax() {
 #if MBN_X86
