@@ -146,8 +146,12 @@ static void pack_b(const Gemm& g, long k0, long kc, long j0, long nc, int NR, fl
 typedef void (*micro_fn)(long kc, const float* a, long cs, const float* b, float* C, long ldc, float alpha, float beta);
 
 #if MBN_X86
-__attribute__((target("avx512f"))) static void micro_avx512(long kc, const float* a, long cs, const float* b,
-                                                             float* C, long ldc, float alpha, float beta) {
+// The k stride of A is a template argument where it is the packed panel's 12 (a constant stride lets the
+// compiler fold the broadcasts' addresses; a run-time one cost the fused MLM head ~2%), else 0 = cs.
+template <int CS>
+__attribute__((target("avx512f"), always_inline)) static inline void micro_avx512_body(long kc, const float* a, long cs,
+                                                                                      const float* b, float* C, long ldc,
+                                                                                      float alpha, float beta) {
   // 12 × 32 tile: 24 zmm accumulators, 2 zmm of B per k, A broadcast from memory.
   // C's 24 cache lines are fetched while the k loop runs: with a row stride that is a multiple of 4 KB they all
   // fall in one L1 set, and loading them only at the end cost ~15% of the time at n = 2048.
@@ -159,7 +163,7 @@ __attribute__((target("avx512f"))) static void micro_avx512(long kc, const float
   for (int r = 0; r < 12; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
   for (long k = 0; k < kc; ++k) {
     __m512 b0 = _mm512_loadu_ps(b + k * 32), b1 = _mm512_loadu_ps(b + k * 32 + 16);
-    const float* ak = a + k * cs;
+    const float* ak = a + k * (CS ? CS : cs);
 #pragma GCC unroll 12
     for (int r = 0; r < 12; ++r) {
       __m512 av = _mm512_set1_ps(ak[r]);
@@ -176,6 +180,14 @@ __attribute__((target("avx512f"))) static void micro_avx512(long kc, const float
       _mm512_storeu_ps(cr + 16 * h, v);
     }
   }
+}
+
+__attribute__((target("avx512f"))) static void micro_avx512(long kc, const float* a, long cs, const float* b,
+                                                             float* C, long ldc, float alpha, float beta) {
+  if (cs == 12)
+    micro_avx512_body<12>(kc, a, cs, b, C, ldc, alpha, beta);
+  else
+    micro_avx512_body<0>(kc, a, cs, b, C, ldc, alpha, beta);
 }
 
 // The same 12 × 32 tile with A's 12 rows read in place from a row-major A: a(r, k) = a[r·rs + k]. Each row is a
