@@ -16,10 +16,21 @@
  * when a second tensor or a view of it (cpu Slice's subarray) is registered, or when it is registered by a
  * write the pool did not see coming. The free lists hold at most MAX_POOLED_BYTES.
  */
+import { totalmem } from 'node:os';
 
 /** Smaller buffers come from glibc's bins, already warm; recycling them would only add bookkeeping. */
 const MIN_FLOATS = 1 << 16;
-const MAX_POOLED_BYTES = 512 * 2 ** 20;
+/**
+ * The free lists' limit: a quarter of the machine's memory, at most 4 GiB (MBENCH_NATIVE_POOL_MB overrides). The
+ * pool holds what one step had live at once, so the limit must exceed a step's working set: at 512 MiB, mosaic
+ * mini (batch 32 × 128) made ~490 MiB of fresh buffers a step, whose external-memory pressure kept V8 in
+ * back-to-back full collections (95 in 8 steps) and cost ~20% of the step (900 → 740 ms on the 2-core AMD EPYC).
+ */
+const MAX_POOLED_BYTES = (() => {
+  const mb = Number(process.env['MBENCH_NATIVE_POOL_MB']);
+  if (Number.isFinite(mb) && mb >= 0 && process.env['MBENCH_NATIVE_POOL_MB']) return mb * 2 ** 20;
+  return Math.min(4 * 2 ** 30, Math.floor(totalmem() / 4));
+})();
 
 /** Free buffers by capacity (floats). */
 const free = new Map<number, ArrayBuffer[]>();

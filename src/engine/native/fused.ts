@@ -179,7 +179,7 @@ export function nativeGeglu<T extends tf.Tensor>(gate: T, value: T): T {
 export function nativeDropoutMask(states: ArrayLike<number>, sizes: ArrayLike<number>, rate: number): Float32Array {
   const starts = new Float64Array(sizes.length + 1);
   for (let b = 0; b < sizes.length; b++) starts[b + 1] = starts[b]! + sizes[b]!;
-  const out = new Float32Array(starts[sizes.length]!);
+  const out = outputBuffer(starts[sizes.length]!); // recycled when the mask's tensor is disposed
   requireAddon().dropoutMask(out, rate, 1 / (1 - rate), Float64Array.from(states, (x) => x >>> 0), starts);
   return out;
 }
