@@ -46,8 +46,9 @@ void gemm_pack_b(const Gemm& g, long k0, long kc, long j0, long nc, float* dst);
 // depth kc; with beta = 0, C is not read.
 void gemm_packed(const float* Ap, const float* Bp, long mc, long nc, long kc, float alpha, float beta, float* C, long ldc);
 
-// The FLOP/s of independent FMA chains on every pool thread for about `seconds` (best round), in the built-in
-// kernel's ISA; 0 when that ISA is the portable one.
+// The FLOP/s of independent FMA chains on every pool thread (the best round, each thread timing its own chains),
+// measured until a round reaches 90% of threads × one thread's rate alone, or for at most `seconds`; in the
+// built-in kernel's ISA; 0 when that ISA is the portable one.
 double measured_peak_flops(double seconds);
 
 // "openblas" or "builtin" — which engine sgemm() uses now.

@@ -49,12 +49,13 @@ let measuredPeak: number | null | undefined;
 
 /**
  * The MFU denominator on `native`: FLOP/s of independent FMA chains on every pool thread (the addon's
- * peakFlops, best of 0.1 s), measured once per process; null without a SIMD micro-kernel or the addon.
+ * peakFlops: rounds until one reaches 90% of threads × one thread's rate, ~30 ms, or 0.5 s when a core stays
+ * busy), measured once per process; null without a SIMD micro-kernel or the addon.
  */
 export function measuredPeakFlops(): number | null {
   if (measuredPeak === undefined) {
     const r = loadAddon();
-    const flops = r.ok ? r.addon.peakFlops(0.1) : 0;
+    const flops = r.ok ? r.addon.peakFlops(0.5) : 0;
     measuredPeak = flops > 0 ? flops : null;
   }
   return measuredPeak;
