@@ -9,6 +9,10 @@
  * (independent FMA chains on every thread, best of rounds taken before each size, so a clock or load change
  * during the run moves both numerator and denominator). OPENBLAS_CORETYPE (read when OpenBLAS loads) picks OpenBLAS's kernels; this script
  * leaves it as the environment has it and prints it.
+ *
+ * `--shapes tiny|mini` times a layer's products instead (batch 32 × seq 128 = 4096 tokens; the forward X·W,
+ * the input gradients dY·Wᵀ and the weight gradients Xᵀ·dY of the attention projections and of the GeGLU FFN),
+ * on the engine in use, against the peak measured just before.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -16,9 +20,10 @@ import { deviceInfo } from '../src/engine/device.js';
 import { requireAddon } from '../src/engine/native/addon.js';
 
 async function main(): Promise<void> {
-  const a = await yargs(hideBin(process.argv)).option('reps', { type: 'number', default: 7 }).option('sizes', { type: 'string', default: '512,1024,2048' }).strict().parseAsync();
+  const a = await yargs(hideBin(process.argv)).option('reps', { type: 'number', default: 7 }).option('sizes', { type: 'string', default: '512,1024,2048' }).option('shapes', { choices: ['tiny', 'mini'] as const, describe: "a layer's products instead of squares" }).strict().parseAsync();
   const addon = requireAddon();
   const info = addon.info();
+  if (a.shapes) return layerShapes(addon, a.shapes === 'tiny' ? 128 : 256, a.reps);
   const engines = info.blas ? (['builtin', 'openblas'] as const) : (['builtin'] as const);
   const peak = deviceInfo('native').peakFlopsPerSecond;
   console.log(`isa ${info.isa}, ${info.threads} threads; OpenBLAS: ${info.blas || 'not found'}; OPENBLAS_CORETYPE=${process.env['OPENBLAS_CORETYPE'] ?? '(unset)'}`);
@@ -48,6 +53,42 @@ async function main(): Promise<void> {
     }
   }
   addon.setGemmEngine('auto');
+}
+
+/** A layer's products at 4096 tokens, hidden size h (FFN 4h, GeGLU's two halves as two products). */
+function layerShapes(addon: ReturnType<typeof requireAddon>, h: number, reps: number): void {
+  const t = 4096;
+  const f = 4 * h;
+  // [name, transA, transB, M, N, K]
+  const shapes: [string, boolean, boolean, number, number, number][] = [
+    [`up X·W      [${t},${h}]·[${h},${f}]`, false, false, t, f, h],
+    [`proj X·W    [${t},${h}]·[${h},${h}]`, false, false, t, h, h],
+    [`down X·W    [${t},${f}]·[${f},${h}]`, false, false, t, h, f],
+    [`up dY·Wᵀ    [${t},${f}]·[${h},${f}]ᵀ`, false, true, t, h, f],
+    [`proj dY·Wᵀ  [${t},${h}]·[${h},${h}]ᵀ`, false, true, t, h, h],
+    [`down dY·Wᵀ  [${t},${h}]·[${f},${h}]ᵀ`, false, true, t, f, h],
+    [`up Xᵀ·dY    [${t},${h}]ᵀ·[${t},${f}]`, true, false, h, f, t],
+    [`proj Xᵀ·dY  [${t},${h}]ᵀ·[${t},${h}]`, true, false, h, h, t],
+    [`down Xᵀ·dY  [${t},${f}]ᵀ·[${t},${h}]`, true, false, f, h, t],
+  ];
+  const peak = addon.peakFlops(0.5);
+  console.log(`${addon.info().threads} threads, GEMM ${addon.info().gemm}, measured peak ${(peak / 1e9).toFixed(0)} GFLOP/s`);
+  const fill = (n: number, p: number) => Float32Array.from({ length: n }, (_, i) => ((i * p) % 1000) / 1000 - 0.5);
+  for (const [name, ta, tb, m, n, k] of shapes) {
+    const A = fill(m * k, 7919);
+    const B = fill(k * n, 104729);
+    const C = new Float32Array(m * n);
+    const ts: number[] = [];
+    for (let r = 0; r < reps + 2; r++) {
+      const t0 = performance.now();
+      addon.gemm(ta, tb, m, n, k, 1, A, B, 0, C);
+      if (r >= 2) ts.push(performance.now() - t0); // two warm-up calls
+    }
+    ts.sort((x, y) => x - y);
+    const ms = ts[ts.length >> 1]!;
+    const gflops = (2 * m * n * k) / (ms / 1000) / 1e9;
+    console.log(`${name.padEnd(36)} median ${ms.toFixed(2).padStart(7)} ms  ${gflops.toFixed(0).padStart(4)} GFLOP/s  ${((gflops * 1e9 * 100) / peak).toFixed(0)}% of measured`);
+  }
 }
 
 main().catch((err) => {
