@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { repoRoot } from '../version.js';
 import type { Corpus } from './corpus.js';
 import type { TokenizerInfo } from './types.js';
 import { BERT_BASE_UNCASED, BERT_VOCAB_SIZE, bertBaseUncasedVocab, vocabTxt } from './vocab-bert.js';
@@ -16,6 +17,20 @@ import { trainedVocab, truncateTrainedVocab } from './vocab-train.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 export const DEFAULT_TOKENIZER = BERT_BASE_UNCASED;
+
+/**
+ * Where mbench ships the trained list of a corpus whose training key is `key` (the embedded default corpus's,
+ * so every clone of the quickstart gets the same vocabulary; vocab-train.ts says why). Refresh it after a change
+ * of the default corpus's packages or extraction by copying `<cache>/tokenizers/trained-<key>/trained.txt` here.
+ */
+export function shippedVocabPath(key: string): string {
+  return join(repoRoot, 'src/data/vocabularies', `trained-${key}.txt`);
+}
+
+/** The cache key of a corpus's trained vocabulary (`trained-<key>` under the tokenizer store). */
+export function trainedVocabKey(corpus: Pick<Corpus, 'fingerprint'>): string {
+  return createHash('sha256').update(`trained-wordpiece-v1\n${corpus.fingerprint}`).digest('hex').slice(0, 12);
+}
 const TRAINED = /^wordpiece-(\d+)$/;
 
 export function tokenizerStoreDir(cacheRoot: string): string {
@@ -55,8 +70,8 @@ export async function loadTokenizer(
   if (parsed.kind === 'bert') tok = new WordPieceTokenizer(bertBaseUncasedVocab(), BERT_BASE_UNCASED);
   else {
     if (!opts.corpus) throw new UserError(`tokenizer '${name}' is trained on a corpus: give one`);
-    const key = createHash('sha256').update(`trained-wordpiece-v1\n${opts.corpus.fingerprint}`).digest('hex').slice(0, 12);
-    const trained = await trainedVocab(opts.corpus, join(tokenizerStoreDir(opts.cacheRoot), `trained-${key}`), { log: opts.log });
+    const key = trainedVocabKey(opts.corpus);
+    const trained = await trainedVocab(opts.corpus, join(tokenizerStoreDir(opts.cacheRoot), `trained-${key}`), { log: opts.log, shipped: shippedVocabPath(key) });
     tok = new WordPieceTokenizer(truncateTrainedVocab(trained, parsed.size), `${name}-${opts.corpus.name}`);
   }
   saveTokenizer(tok, opts.cacheRoot);

@@ -29,15 +29,27 @@ export function truncateTrainedVocab(trained: readonly string[], size: number): 
   return [...SPECIALS_FIRST, ...trained.slice(0, size - SPECIALS_FIRST.length)];
 }
 
-/** Trains (or reuses) the 30000-token WordPiece vocabulary of `corpus`, saved as `<dir>/trained.txt`. */
+/**
+ * Trains (or reuses) the 30000-token WordPiece vocabulary of `corpus`, saved as `<dir>/trained.txt`. With
+ * `shipped`, a list that ships with mbench for this corpus (src/data/vocabularies/), that list is used instead
+ * of training: Hugging Face's trainer breaks ties differently from one process to the next, so every fresh
+ * clone trained a slightly different vocabulary of the same corpus and the default study's numbers moved with it.
+ */
 export async function trainedVocab(
   corpus: Corpus,
   dir: string,
-  opts: { heldOutFraction?: number; log?: (line: string) => void } = {},
+  opts: { heldOutFraction?: number; log?: (line: string) => void; shipped?: string } = {},
 ): Promise<string[]> {
   const file = join(dir, 'trained.txt');
-  if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').filter((t) => t.length > 0);
+  const read = (f: string) => readFileSync(f, 'utf8').split('\n').filter((t) => t.length > 0);
+  if (existsSync(file)) return read(file);
   mkdirSync(dir, { recursive: true });
+  if (opts.shipped && existsSync(opts.shipped)) {
+    const vocab = read(opts.shipped);
+    writeFileSync(`${file}.tmp`, vocab.join('\n') + '\n');
+    renameSync(`${file}.tmp`, file);
+    return vocab;
+  }
   const tmp = join(dir, `train-input.tmp-${process.pid}.txt`);
   try {
     // The trainer reads files: write the training documents, one per line.

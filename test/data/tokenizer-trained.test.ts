@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { memoryCorpus } from '../../src/data/corpus.js';
-import { checkTokenizer, loadTokenizer, tokenizerFor } from '../../src/data/tokenizers.js';
+import { defaultCorpus } from '../../src/data/default-corpus.js';
+import { checkTokenizer, loadTokenizer, shippedVocabPath, tokenizerFor, trainedVocabKey } from '../../src/data/tokenizers.js';
 import { SPECIALS_FIRST, trainedVocab, truncateTrainedVocab } from '../../src/data/vocab-train.js';
 import { UserError } from '../../src/errors.js';
 
@@ -42,4 +43,31 @@ test('tokenizers are found again by id; a mismatch is refused', async () => {
   checkTokenizer(bert.info, bert.info, 'same');
   assert.throws(() => tokenizerFor({ ...wp.info, id: 'ffffffffffffffff' }, root), UserError);
   await assert.rejects(loadTokenizer('wordpeice-100', { cacheRoot: root }), UserError);
+});
+
+test('a shipped trained list is used instead of training, and cached like a trained one', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'mbench-tok-'));
+  const shipped = join(root, 'shipped.txt');
+  // Tokens the toy corpus could never train (it has no 'zebra'), so the result can only be the shipped list.
+  const list = Array.from({ length: 200 }, (_, i) => (i % 2 ? `##zeb${i}` : `zebra${i}`));
+  writeFileSync(shipped, list.join('\n') + '\n');
+  const got = await trainedVocab(corpus, join(root, 'toy'), { shipped });
+  assert.deepEqual(got, list);
+  assert.deepEqual(readFileSync(join(root, 'toy', 'trained.txt'), 'utf8').split('\n').filter(Boolean), list);
+  // A missing shipped file trains as before.
+  const trained = await trainedVocab(corpus, join(root, 'toy2'), { shipped: join(root, 'absent.txt') });
+  assert.ok(trained.includes('whale'));
+});
+
+test('the embedded default corpus has its trained list shipped, so every clone gets the same vocabulary', async () => {
+  const path = shippedVocabPath(trainedVocabKey(defaultCorpus()));
+  assert.ok(existsSync(path), `${path} is missing: the default corpus's packages or extraction changed; copy the newly trained results/.cache/tokenizers/trained-<key>/trained.txt there`);
+  const list = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  assert.ok(list.length >= 4096 && list.length <= 30000, `${list.length} tokens`);
+  assert.equal(new Set(list).size, list.length, 'no token twice');
+  assert.ok(!list.some((t) => (SPECIALS_FIRST as string[]).includes(t)), 'no special tokens (they are added in front)');
+  // loadTokenizer takes it (training would give another list: the trainer is not deterministic).
+  const root = mkdtempSync(join(tmpdir(), 'mbench-tok-'));
+  const wp = await loadTokenizer('wordpiece-4096', { corpus: defaultCorpus(), cacheRoot: root });
+  assert.deepEqual(wp.vocab, truncateTrainedVocab(list, 4096));
 });
