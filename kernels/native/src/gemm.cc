@@ -146,10 +146,12 @@ static void pack_b(const Gemm& g, long k0, long kc, long j0, long nc, int NR, fl
 typedef void (*micro_fn)(long kc, const float* a, long cs, const float* b, float* C, long ldc, float alpha, float beta);
 
 #if MBN_X86
-// The k stride of A is a template argument where it is the packed panel's 12 (a constant stride lets the
-// compiler fold the broadcasts' addresses; a run-time one cost the fused MLM head ~2%), else 0 = cs.
-template <int CS>
-__attribute__((target("avx512f"), always_inline)) static inline void micro_avx512_body(long kc, const float* a, long cs,
+// One body for the three ways the 12 × 32 kernel reads A. ROWS: A's 12 rows read in place from a row-major A,
+// a(r, k) = a[r·s + k] (each row a sequential stream, no packing; used when the rows do not all fall in one L1
+// set, see a_in_place). Otherwise a(r, k) = a[k·cs + r] with cs = CS when it is the packed panel's 12 (a constant
+// stride lets the compiler fold the broadcasts' addresses; a run-time one cost the fused MLM head ~2%), else s.
+template <int CS, bool ROWS>
+__attribute__((target("avx512f"), always_inline)) static inline void micro_avx512_body(long kc, const float* a, long s,
                                                                                       const float* b, float* C, long ldc,
                                                                                       float alpha, float beta) {
   // 12 × 32 tile: 24 zmm accumulators, 2 zmm of B per k, A broadcast from memory.
@@ -163,10 +165,9 @@ __attribute__((target("avx512f"), always_inline)) static inline void micro_avx51
   for (int r = 0; r < 12; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
   for (long k = 0; k < kc; ++k) {
     __m512 b0 = _mm512_loadu_ps(b + k * 32), b1 = _mm512_loadu_ps(b + k * 32 + 16);
-    const float* ak = a + k * (CS ? CS : cs);
 #pragma GCC unroll 12
     for (int r = 0; r < 12; ++r) {
-      __m512 av = _mm512_set1_ps(ak[r]);
+      __m512 av = _mm512_set1_ps(ROWS ? a[r * s + k] : a[k * (CS ? CS : s) + r]);
       c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);
       c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);
     }
@@ -185,39 +186,15 @@ __attribute__((target("avx512f"), always_inline)) static inline void micro_avx51
 __attribute__((target("avx512f"))) static void micro_avx512(long kc, const float* a, long cs, const float* b,
                                                              float* C, long ldc, float alpha, float beta) {
   if (cs == 12)
-    micro_avx512_body<12>(kc, a, cs, b, C, ldc, alpha, beta);
+    micro_avx512_body<12, false>(kc, a, cs, b, C, ldc, alpha, beta);
   else
-    micro_avx512_body<0>(kc, a, cs, b, C, ldc, alpha, beta);
+    micro_avx512_body<0, false>(kc, a, cs, b, C, ldc, alpha, beta);
 }
 
-// The same 12 × 32 tile with A's 12 rows read in place from a row-major A: a(r, k) = a[r·rs + k]. Each row is a
-// sequential stream, so no packing is needed; used when the rows do not all fall in one L1 set (see a_in_place).
+// A row-major A read in place: a(r, k) = a[r·rs + k].
 __attribute__((target("avx512f"))) static void micro_avx512_rows(long kc, const float* a, long rs, const float* b,
                                                                   float* C, long ldc, float alpha, float beta) {
-  for (int r = 0; r < 12; ++r) {
-    _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc + 16), _MM_HINT_T0);
-  }
-  __m512 c[12][2];
-  for (int r = 0; r < 12; ++r) c[r][0] = c[r][1] = _mm512_setzero_ps();
-  for (long k = 0; k < kc; ++k) {
-    __m512 b0 = _mm512_loadu_ps(b + k * 32), b1 = _mm512_loadu_ps(b + k * 32 + 16);
-#pragma GCC unroll 12
-    for (int r = 0; r < 12; ++r) {
-      __m512 av = _mm512_set1_ps(a[r * rs + k]);
-      c[r][0] = _mm512_fmadd_ps(av, b0, c[r][0]);
-      c[r][1] = _mm512_fmadd_ps(av, b1, c[r][1]);
-    }
-  }
-  __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-  for (int r = 0; r < 12; ++r) {
-    float* cr = C + r * ldc;
-    for (int h = 0; h < 2; ++h) {
-      __m512 v = _mm512_mul_ps(c[r][h], va);
-      if (beta != 0.f) v = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16 * h), v);
-      _mm512_storeu_ps(cr + 16 * h, v);
-    }
-  }
+  micro_avx512_body<0, true>(kc, a, rs, b, C, ldc, alpha, beta);
 }
 
 __attribute__((target("avx2,fma"))) static void micro_avx2(long kc, const float* a, long cs, const float* b, float* C,
@@ -399,7 +376,7 @@ static void row_block(const Gemm& g, const float* Bp, long i0, long mc, long pc,
   const int MR = I.MR, NR = I.NR;
   static thread_local AlignedBuf pbuf;
   alignas(64) float tile[12 * 32];
-  const bool avx512 = MR == 12 && NR == 32 && std::strcmp(I.name, "avx512") == 0;
+  static const bool avx512 = std::strcmp(isa().name, "avx512") == 0;  // fixed at start-up
   const bool in_place = a_in_place(g);
 #if MBN_X86
   const bool by_rows = avx512 && !g.transA;
