@@ -6,7 +6,7 @@
  * We train once per corpus on its training documents (held-out text excluded), then a vocabulary of size V is
  * the five special tokens followed by the first V − 5 trained tokens.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, createWriteStream } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -45,10 +45,9 @@ export async function trainedVocab(
   if (existsSync(file)) return read(file);
   mkdirSync(dir, { recursive: true });
   if (opts.shipped && existsSync(opts.shipped)) {
-    const vocab = read(opts.shipped);
-    writeFileSync(`${file}.tmp`, vocab.join('\n') + '\n');
+    copyFileSync(opts.shipped, `${file}.tmp`);
     renameSync(`${file}.tmp`, file);
-    return vocab;
+    return read(file);
   }
   const tmp = join(dir, `train-input.tmp-${process.pid}.txt`);
   try {

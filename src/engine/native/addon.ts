@@ -67,12 +67,12 @@ export interface NativeAddon {
    */
   mlmHead(h: F32, table: F32, bias: F32, labels: Int32Array, m: number, hidden: number, vocab: number, stats: F32, out: Float64Array): void;
   /** Its gradient for G = scale·(softmax − onehot): dh = G·table, dtable = Gᵀ·h, dbias = Σ rows of G (all written). */
+  mlmHeadGrad(h: F32, table: F32, bias: F32, labels: Int32Array, m: number, hidden: number, vocab: number, stats: F32, scale: number, dh: F32, dtable: F32, dbias: F32): void;
   /**
    * Inverted-dropout keep masks from src/random.ts's SplitMix32, bit for bit: block b (state states[b]) fills
    * out[starts[b] .. starts[b+1]) with (next() ≥ rate ? keep : 0), as `new Rng(states[b])` would draw them.
    */
   dropoutMask(out: F32, rate: number, keep: number, states: Float64Array, starts: Float64Array): void;
-  mlmHeadGrad(h: F32, table: F32, bias: F32, labels: Int32Array, m: number, hidden: number, vocab: number, stats: F32, scale: number, dh: F32, dtable: F32, dbias: F32): void;
 }
 
 /** Op codes shared with kernels/native/src/elementwise.h, keyed by tfjs kernel name. */
